@@ -1,0 +1,117 @@
+"""Command line: a thin layer over the library (``extractor --help``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import ExtractorError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Turn community activity reports (zh-Hant, zh-Hans, es) into validated JSON records.")
+
+LangOpt = Annotated[str | None, typer.Option("--lang", help="force the language: zh-Hant, zh-Hans or es")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="an installed spaCy pipeline to add (e.g. es_core_news_md)")]
+RefOpt = Annotated[str | None, typer.Option("--reference-date", help="YYYY-MM-DD that anchors 今年 / este año")]
+
+
+def _reference(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ExtractorError(f"--reference-date {value!r} is not a YYYY-MM-DD date") from None
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="a report text file")],
+    lang: LangOpt = None,
+    pretty: Annotated[bool, typer.Option("--pretty", help="indent the JSON")] = False,
+    summary: Annotated[bool, typer.Option("--summary", help="print a short human-readable summary instead")] = False,
+    model: ModelOpt = None,
+    reference_date: RefOpt = None,
+) -> None:
+    """Print the JSON document of one report FILE."""
+    from .pipeline import Extractor
+
+    document = Extractor(lang=lang, model=model, reference_date=_reference(reference_date)).extract_file(file)
+    if summary:
+        typer.echo(summarize(document))
+    else:
+        typer.echo(document.model_dump_json(indent=2 if pretty else None))
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="files, directories (recursive) or - for paths on stdin")],
+    out: Annotated[Path, typer.Option("--out", help="output file (JSON lines, or CSV with --format csv)")],
+    lang: LangOpt = None,
+    glob: Annotated[str, typer.Option("--glob", help="file pattern inside directories")] = "*.txt",
+    model: ModelOpt = None,
+    reference_date: RefOpt = None,
+) -> None:
+    """Process many reports into one JSON-lines file, one line per document."""
+    from .batch import run_batch
+
+    summary = run_batch(inputs, out, lang=lang, glob=glob, model=model,
+                        reference_date=_reference(reference_date), progress=sys.stderr.isatty())
+    typer.echo(summary.describe(), err=True)
+    if summary.errors:
+        raise typer.Exit(3)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the output document."""
+    from .records import Document
+
+    typer.echo(json.dumps(Document.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+def summarize(document) -> str:
+    """A few lines per record: kind, heading, types, and the values found."""
+    lines = [f"{document.source}  [{document.language}]  {document.title or ''}"]
+    for rec in document.records:
+        lines.append(f"  {rec.id:<40} {rec.kind:<8} {(rec.heading or '')[:30]}")
+        lines.append(f"      types: {', '.join(rec.activity_types)}")
+        if rec.dates:
+            lines.append("      dates: " + "; ".join(
+                f"{d.text} → {d.rrule or d.start}{'..' + d.end if d.end else ''}{' ' + d.mod if d.mod else ''}"
+                for d in rec.dates))
+        if rec.communities:
+            lines.append("      communities: " + ", ".join(c.name for c in rec.communities))
+        if rec.counts:
+            lines.append("      counts: " + "; ".join(
+                f"{c.value:g} {c.category}{' (' + c.approx + ')' if c.approx else ''}" for c in rec.counts))
+    for w in document.warnings:
+        lines.append(f"  warning: {w}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Console entry point: library errors become one-line messages, never tracebacks."""
+    try:
+        app(standalone_mode=False)
+    except ExtractorError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors and anything unexpected: still one line
+        import click
+
+        if isinstance(exc, click.ClickException):
+            typer.echo(f"error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        typer.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)

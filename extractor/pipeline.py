@@ -1,0 +1,109 @@
+"""Pipeline: one spaCy pipeline per language, from text to validated :class:`Document`.
+
+Each extraction stage is a registered spaCy component (``extractor_segment``,
+``extractor_communities``, ``extractor_dates``, ``extractor_counts``,
+``extractor_activities``) that reads and writes ``Doc`` extensions. The pipeline
+runs on the normalized text; :mod:`extractor.records` maps every span back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from .errors import ModelError
+from .normalize import lang_of, normalize
+from .reading import DEFAULT_MAX_BYTES, read_file
+from .records import Document, build_document
+
+STAGES = ("extractor_segment", "extractor_communities", "extractor_dates", "extractor_counts",
+          "extractor_activities")
+DOC_EXTENSIONS = ("norm", "layout", "dates", "counts", "communities", "reference_date")
+
+
+def register_extensions() -> None:
+    """Declare the ``Doc`` extensions the stages use (idempotent)."""
+    from spacy.tokens import Doc
+
+    for name in DOC_EXTENSIONS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+@cache
+def build_nlp(base_lang: str, model: str | None = None):
+    """The spaCy pipeline for ``zh`` or ``es``: blank (or ``model``) plus the extractor's stages."""
+    import spacy
+
+    from . import activities, communities, counts, dates, segment  # noqa: F401  (registers the factories)
+
+    register_extensions()
+    if model:
+        try:
+            nlp = spacy.load(model)
+        except OSError as exc:
+            raise ModelError(f"spaCy model {model!r} is not installed (see README, 'Optional models')") from exc
+    elif base_lang == "zh":
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+    else:
+        nlp = spacy.blank("es")
+    for stage in STAGES:
+        nlp.add_pipe(stage, config={"lang": base_lang})
+    return nlp
+
+
+class Extractor:
+    """Loads the pipelines once and extracts records from texts or files.
+
+    >>> ex = Extractor()                                   # doctest: +SKIP
+    >>> doc = ex.extract("2016年3月17日，福盛社區組織65人……")  # doctest: +SKIP
+    """
+
+    def __init__(self, lang: str | None = None, model: str | None = None,
+                 reference_date: date | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.lang = lang_of(lang) if lang else None
+        self.model = model
+        self.reference_date = reference_date
+        self.max_bytes = max_bytes
+
+    def extract(self, text: str, source: str | None = None, warnings: list[str] | None = None) -> Document:
+        """Records of one report given as text."""
+        norm = normalize(text, self.lang)
+        nlp = build_nlp(norm.base_lang, self.model)
+        doc = nlp.make_doc(norm.text)
+        doc._.norm = norm
+        doc._.reference_date = self.reference_date
+        for _, component in nlp.pipeline:
+            doc = component(doc)
+        notes = list(warnings or [])
+        if norm.boilerplate_start < len(norm.text):
+            notes.append("trailing block of related links ignored")
+        return build_document(doc, source=source, warnings=notes)
+
+    def extract_file(self, path: str | Path) -> Document:
+        """Records of one report file (decoded with encoding detection)."""
+        decoded = read_file(path, max_bytes=self.max_bytes)
+        return self.extract(decoded.text, source=str(path), warnings=decoded.warnings)
+
+    def pipe(self, texts: Iterable[str]) -> Iterator[Document]:
+        """Records of each text, lazily, in order."""
+        for text in texts:
+            yield self.extract(text)
+
+
+@cache
+def default_extractor() -> Extractor:
+    """The shared instance used by :func:`extract` and :func:`extract_file`."""
+    return Extractor()
+
+
+def extract(text: str) -> Document:
+    """Records of one report given as text, with the default :class:`Extractor`."""
+    return default_extractor().extract(text)
+
+
+def extract_file(path: str | Path) -> Document:
+    """Records of one report file, with the default :class:`Extractor`."""
+    return default_extractor().extract_file(path)

@@ -1,0 +1,282 @@
+"""Segmentation: title, reports, overviews and activities.
+
+A document is a title block, then paragraphs (non-empty lines). Some paragraphs
+open a *section* (``【篇一】``, ``案例二｜``, ``…總結一``, ``Parte 2``); others open a
+numbered *item* (``1、``, ``一、``, ``(一)``, ``1.``, ``Primero,``). A section
+holding items is a report of its own (its introduction is an ``overview``, each
+item an ``activity``); sections without items are the activities of one report
+whose introduction is the text before them. The last item of a report keeps its
+heading and one body paragraph: what follows is closing remarks, which produce
+no record. All offsets are indices into the normalized text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .resources import compile_pattern, load_patterns
+
+
+@dataclass
+class Paragraph:
+    """One non-empty line: its trimmed extent and what opens it."""
+
+    start: int
+    end: int
+    role: str = "text"  # text | section | item | meta | intro
+    marker_end: int = 0  # end of the numbering marker (items and sections)
+
+
+@dataclass
+class Segment:
+    """One future record: an overview or an activity, with offsets into the normalized text."""
+
+    kind: str  # "overview" | "activity"
+    report: int
+    item: int | None
+    start: int
+    end: int
+    heading: tuple[int, int] | None = None
+    activity_types: list[str] = field(default_factory=list)
+    type_evidence: dict[str, list[Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Layout:
+    """The title and the records of a document."""
+
+    title: tuple[int, int] | None
+    segments: list[Segment]
+
+
+class SegmentRules:
+    """Compiled segmentation data for one language (``patterns/<lang>/segment.yaml``)."""
+
+    def __init__(self, lang: str) -> None:
+        data = load_patterns(lang, "segment")
+        parts = data.get("parts", {})
+
+        def compiled(key: str) -> list[re.Pattern[str]]:
+            return [compile_pattern(p, parts) for p in data.get(key, [])]
+
+        self.section_markers = compiled("section_markers")
+        self.report_headings = compiled("report_headings")
+        self.item_markers = compiled("item_markers")
+        self.intro_labels = compiled("intro_labels")
+        self.meta_lines = compiled("meta_lines")
+        self.activity_openers = compiled("activity_openers")
+        self.heading_max = int(data.get("heading_max", 40))
+        self.title_max_lines = int(data.get("title_max_lines", 3))
+        self.title_max = int(data.get("title_max", 60))
+        self.sentence_end = compile_pattern(data.get("sentence_end", r"[.!?。！？]"))
+        self.clause_end = compile_pattern(data.get("clause_end", r"[,;:，；：]"))
+
+
+@cache
+def segment_rules(lang: str) -> SegmentRules:
+    """Compiled rules for ``lang`` (``zh`` or ``es``), built once per process."""
+    return SegmentRules(lang)
+
+
+def split_paragraphs(text: str, limit: int) -> list[Paragraph]:
+    """Non-empty lines of ``text[:limit]``, trimmed of surrounding whitespace."""
+    paragraphs = []
+    for m in re.finditer(r"[^\n]+", text[:limit]):
+        line = m.group(0)
+        stripped = line.strip()
+        if not stripped:
+            continue
+        start = m.start() + (len(line) - len(line.lstrip()))
+        paragraphs.append(Paragraph(start, start + len(stripped)))
+    return paragraphs
+
+
+def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
+    """Set ``role`` and ``marker_end`` of each paragraph."""
+    for p in paragraphs:
+        line = text[p.start:p.end]
+        if any(m.search(line) for m in rules.meta_lines):
+            p.role = "meta"
+            continue
+        if any(m.search(line) for m in rules.intro_labels):
+            p.role = "intro"
+            continue
+        section = next((m.match(line) for m in rules.section_markers if m.match(line)), None)
+        if section or (len(line) <= rules.heading_max * 2 and any(m.search(line) for m in rules.report_headings)
+                       and not rules.sentence_end.search(line[:-1])):
+            p.role = "section"
+            p.marker_end = p.start + (section.end() if section else 0)
+            continue
+        item = next((m.match(line) for m in rules.item_markers if m.match(line)), None)
+        if item and item.end() < len(line):
+            p.role = "item"
+            p.marker_end = p.start + item.end()
+
+
+def title_block(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> int:
+    """Number of leading paragraphs that form the title block (title, subtitle, page metadata)."""
+    n = 0
+    for p in paragraphs[: rules.title_max_lines]:
+        line = text[p.start:p.end]
+        if p.role == "meta":
+            n += 1
+            continue
+        if p.role != "text" or len(line) > rules.title_max or rules.sentence_end.search(line):
+            break
+        n += 1
+    return n
+
+
+def segment_document(text: str, limit: int, lang: str) -> Layout:
+    """The title and the overview/activity segments of ``text[:limit]``."""
+    rules = segment_rules(lang)
+    paragraphs = split_paragraphs(text, limit)
+    if not paragraphs:
+        return Layout(None, [])
+    classify(text, paragraphs, rules)
+    n_title = title_block(text, paragraphs, rules)
+    if n_title == 0 and paragraphs[0].role == "section" and len(paragraphs) > 1:
+        n_title = 1 if paragraphs[1].role != "section" and _is_short(text, paragraphs[0], rules) else 0
+    title = (paragraphs[0].start, paragraphs[0].end) if n_title else None
+    body = [p for p in paragraphs[n_title:] if p.role != "meta"]
+
+    blocks = _split_sections(body)
+    preamble, sections = blocks[0], blocks[1:]
+    segments: list[Segment] = []
+    if not any(_has_items(s[1:]) for s in sections):
+        # One report: the preamble introduces it; each section is one activity.
+        report_items = _items_of(preamble, text, rules) + [_section_as_item(s) for s in sections]
+        intro = _intro_of(preamble)
+        segments.extend(_report_segments(1, None, intro, report_items, text, rules))
+    else:
+        report = 0
+        if _has_items(preamble):
+            report += 1
+            segments.extend(_report_segments(report, None, _intro_of(preamble),
+                                             _items_of(preamble, text, rules), text, rules))
+        for section in sections:
+            report += 1
+            head, rest = section[0], section[1:]
+            if _has_items(rest):
+                intro = [head, *_intro_of(rest)]
+                segments.extend(_report_segments(report, head, intro, _items_of(rest, text, rules), text, rules))
+            else:
+                segments.extend(_report_segments(report, None, [], [_section_as_item(section)], text, rules))
+    return Layout(title, segments)
+
+
+def _split_sections(body: list[Paragraph]) -> list[list[Paragraph]]:
+    blocks: list[list[Paragraph]] = [[]]
+    for p in body:
+        if p.role == "section":
+            blocks.append([p])
+        else:
+            blocks[-1].append(p)
+    return blocks
+
+
+def _has_items(paragraphs: list[Paragraph]) -> bool:
+    return any(p.role == "item" for p in paragraphs)
+
+
+def _intro_of(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    intro = []
+    for p in paragraphs:
+        if p.role == "item":
+            break
+        intro.append(p)
+    return intro
+
+
+def _section_as_item(section: list[Paragraph]) -> list[Paragraph]:
+    return section
+
+
+def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> list[list[Paragraph]]:
+    """Groups of paragraphs, one per activity: a numbered item with its body, or an unnumbered activity."""
+    items: list[list[Paragraph]] = []
+    for p in paragraphs:
+        if p.role == "item":
+            items.append([p])
+        elif items:
+            current = items[-1]
+            has_body = len(current) > 1 or not _is_short(text, current[0], rules)
+            if has_body and any(m.search(text[p.start:p.end]) for m in rules.activity_openers):
+                items.append([p])
+            else:
+                current.append(p)
+    return items
+
+
+def _is_short(text: str, p: Paragraph, rules: SegmentRules) -> bool:
+    return p.end - p.start <= rules.heading_max
+
+
+def _report_segments(report: int, head: Paragraph | None, intro: list[Paragraph],
+                     items: list[list[Paragraph]], text: str, rules: SegmentRules) -> list[Segment]:
+    segments = []
+    intro_text = [p for p in intro if p.role != "section" or p is head]
+    has_intro_body = any(p is not head for p in intro_text) or (head and not _is_short(text, head, rules))
+    if intro_text and (has_intro_body or not items):
+        heading = _heading_of(text, head, rules) if head else None
+        if heading is None and intro_text[0].role == "intro" and _is_short(text, intro_text[0], rules):
+            heading = (intro_text[0].start, intro_text[0].end)
+        segments.append(Segment("overview", report, None, intro_text[0].start, intro_text[-1].end, heading))
+    for n, group in enumerate(items, start=1):
+        if n == len(items):
+            group = _without_closing(group, text, rules)
+        segments.append(Segment("activity", report, n, group[0].start, group[-1].end,
+                                _heading_of(text, group[0], rules)))
+    return segments
+
+
+def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules) -> list[Paragraph]:
+    """The last item of a report: its heading and one body paragraph; the rest is closing remarks."""
+    keep = 2 if _is_short(text, group[0], rules) else 1
+    return group[:keep]
+
+
+def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int] | None:
+    """Heading of a record opened by ``p``: the line without its marker, or its first sentence."""
+    start = max(p.start, p.marker_end)
+    while start < p.end and text[start] in " \t|｜:：.、,，-–—":
+        start += 1
+    if start >= p.end:
+        return (p.start, p.end)
+    end = p.end
+    if end - start > rules.heading_max:
+        m = rules.sentence_end.search(text, start, end)
+        if m:
+            end = m.start()
+        if end - start > rules.heading_max:
+            c = rules.clause_end.search(text, start, end)
+            end = c.start() if c else start + rules.heading_max
+    while end > start and text[end - 1] in " .。:：;；,，":
+        end -= 1
+    return (start, end) if end > start else (p.start, p.end)
+
+
+@Language.factory("extractor_segment", default_config={"lang": "zh"})
+def make_segmenter(nlp: Language, name: str, lang: str) -> Segmenter:
+    """spaCy factory for the segmentation stage."""
+    return Segmenter(lang)
+
+
+class Segmenter:
+    """Pipeline component: sets ``doc._.layout`` (title and record segments)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        segment_rules(lang)
+
+    def __call__(self, doc: Doc) -> Doc:
+        norm = doc._.norm
+        limit = norm.boilerplate_start if norm is not None else len(doc.text)
+        doc._.layout = segment_document(doc.text, limit, self.lang)
+        return doc
