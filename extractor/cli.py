@@ -68,6 +68,49 @@ def batch(
 
 
 @app.command()
+def render(
+    file: Annotated[Path, typer.Argument(help="a report text file")],
+    html: Annotated[Path, typer.Option("--html", help="where to write the HTML page")],
+    lang: LangOpt = None,
+    model: ModelOpt = None,
+    reference_date: RefOpt = None,
+) -> None:
+    """Write a self-contained HTML page showing what was extracted from FILE."""
+    from .pipeline import Extractor
+    from .reading import read_file
+    from .render import render_document_html
+
+    extractor = Extractor(lang=lang, model=model, reference_date=_reference(reference_date))
+    decoded = read_file(file, max_bytes=extractor.max_bytes)
+    document = extractor.extract(decoded.text, source=str(file), warnings=decoded.warnings)
+    _write_atomically(html, render_document_html(document, decoded.text))
+    typer.echo(f"wrote {html}", err=True)
+
+
+@app.command()
+def report(
+    jsonl: Annotated[Path, typer.Argument(help="the JSON-lines output of 'extractor batch'")],
+    html: Annotated[Path, typer.Option("--html", help="where to write the HTML report")],
+) -> None:
+    """Write a self-contained HTML summary of a batch output."""
+    from .report import read_batch_output, render_report_html
+
+    _write_atomically(html, render_report_html(read_batch_output(jsonl)))
+    typer.echo(f"wrote {html}", err=True)
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(content)
+    os.replace(tmp, path)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the output document."""
     from .records import Document
