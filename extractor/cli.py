@@ -16,7 +16,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Turn community activity reports (zh-Hant, zh-Hans, es) into validated JSON records.")
 
 LangOpt = Annotated[str | None, typer.Option("--lang", help="force the language: zh-Hant, zh-Hans or es")]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="an installed spaCy pipeline to add (e.g. es_core_news_md)")]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", help="an installed spaCy pipeline to add (e.g. es_core_news_md)")
+]
 RefOpt = Annotated[str | None, typer.Option("--reference-date", help="YYYY-MM-DD that anchors 今年 / este año")]
 
 

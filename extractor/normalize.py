@@ -172,7 +172,7 @@ def _width_table() -> dict[int, str]:
     table: dict[int, str] = {0x3000: " "}
     for code in range(0xFF01, 0xFF5F):
         table[code] = chr(code - 0xFEE0)
-    for code in list(range(0x2460, 0x2474)) + [0x00A0, 0x2002, 0x2003, 0x2009, 0x202F]:
+    for code in [*range(0x2460, 0x2474), 0x00A0, 0x2002, 0x2003, 0x2009, 0x202F]:
         folded = unicodedata.normalize("NFKC", chr(code))
         if len(folded) == 1:
             table[code] = folded

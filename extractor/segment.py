@@ -72,8 +72,10 @@ class SegmentRules:
         self.meta_lines = compiled("meta_lines")
         self.activity_openers = compiled("activity_openers")
         self.heading_max = int(data.get("heading_max", 40))
+        self.sentence_closes_paragraph = bool(data.get("sentence_closes_paragraph", False))
         self.title_max_lines = int(data.get("title_max_lines", 3))
         self.title_max = int(data.get("title_max", 60))
+        self.title_reject = compile_pattern(data.get("title_reject") or r"(?!)")
         self.sentence_end = compile_pattern(data.get("sentence_end", r"[.!?。！？]"))
         self.clause_end = compile_pattern(data.get("clause_end", r"[,;:，；：]"))
 
@@ -127,7 +129,8 @@ def title_block(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> 
         if p.role == "meta":
             n += 1
             continue
-        if p.role != "text" or len(line) > rules.title_max or rules.sentence_end.search(line):
+        if (p.role != "text" or len(line) > rules.title_max or rules.sentence_end.search(line)
+                or rules.title_reject.search(line)):
             break
         n += 1
     return n
@@ -215,7 +218,10 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
 
 
 def _is_short(text: str, p: Paragraph, rules: SegmentRules) -> bool:
-    return p.end - p.start <= rules.heading_max
+    """True for a heading line (its body follows), false for a paragraph that is complete in itself."""
+    if p.end - p.start > rules.heading_max:
+        return False
+    return not (rules.sentence_closes_paragraph and rules.sentence_end.match(text, p.end - 1))
 
 
 def _report_segments(report: int, head: Paragraph | None, intro: list[Paragraph],
@@ -250,6 +256,9 @@ def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int]
     if start >= p.end:
         return (p.start, p.end)
     end = p.end
+    if p.role == "text":  # an unnumbered activity: its opening phrase names it
+        c = rules.clause_end.search(text, start, end)
+        end = c.start() if c else end
     if end - start > rules.heading_max:
         m = rules.sentence_end.search(text, start, end)
         if m:

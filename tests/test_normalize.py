@@ -1,0 +1,122 @@
+"""Normalization: pinyin notes, width folding, Simplified matching text, one offset map back."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.errors import LanguageError
+from extractor.normalize import detect_language, lang_of, normalize, strip_pinyin_notes
+
+
+@pytest.mark.parametrize(
+    ("original", "stripped"),
+    [
+        ("活動總結(jié)", "活動總結"),
+        ("發(fā)展社會", "發展社會"),
+        ("社區(qū)居委會(huì)", "社區居委會"),
+        ("綠(lǜ)化", "綠化"),
+        ("開展（kāi）活動", "開展活動"),
+        # ordinary parentheses stay
+        ("國際社會工作者聯盟(IFSW)組織", "國際社會工作者聯盟(IFSW)組織"),
+        ("逸東(一)邨", "逸東(一)邨"),
+        ("周六(4/1)早上", "周六(4/1)早上"),
+        ("活動(see below)", "活動(see below)"),
+        ("Santiago (jié)", "Santiago (jié)"),
+    ],
+)
+def test_pinyin_notes_are_removed(original, stripped):
+    text, offsets = strip_pinyin_notes(original)
+    assert text == stripped
+    assert len(offsets) == len(text) + 1
+    assert all(original[offsets[i]] == text[i] for i in range(len(text)))
+
+
+@pytest.mark.parametrize(
+    ("original", "matching"),
+    [
+        ("２０１６年３月１７日", "2016年3月17日"),
+        ("共計２３０余人，", "共计230余人,"),
+        ("（一）社區活動：", "(一)社区活动:"),
+        ("總結(jié)二", "总结二"),
+        ("醫衞局到訪", "医卫局到访"),
+        ("ＡＢＣ　社區", "ABC 社区"),
+        ("más de 1,500 despensas", "más de 1,500 despensas"),
+    ],
+)
+def test_matching_text(original, matching):
+    assert normalize(original, "zh-Hant" if any("\u4e00" <= c <= "\u9fff" for c in original) else "es").text \
+        == matching
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        "2016年社工日活動總結(jié)\n每年三月的第三個星期二是國際社工日(rì)，\r\n福盛社區(qū)組織６５人。",
+        "社区(qū)垃圾分类（fēn）工作总结\n１、阳光社区",
+        "Resumen\r\nLa colonia Las Palmas, el pasado sábado 12 de junio.",
+    ],
+)
+def test_every_matching_span_maps_back_exactly(original):
+    norm = normalize(original)
+    for start in range(len(norm.text)):
+        for end in range(start + 1, min(len(norm.text), start + 6) + 1):
+            s, e = norm.original_span(start, end)
+            back = norm.original[s:e]
+            # the original slice holds the matched characters in order, plus any pinyin note between them
+            assert back[0] == original[norm.offsets[start]] and len(back) >= end - start
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("2016年社工日活動總結，福盛社區組織志願者。", "zh-Hant"),
+        ("社區照顧關懷據點與里辦公處的共餐活動", "zh-Hant"),
+        ("社区垃圾分类工作总结，阳光社区组织志愿者。", "zh-Hans"),
+        ("为老服务与邻里互助案例选编", "zh-Hans"),
+        ("La junta de vecinos organizó una jornada de limpieza.", "es"),
+        ("Resumen de actividades: 120 personas, 30 familias.", "es"),
+    ],
+)
+def test_language_detection(text, language):
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(("given", "tag"), [("zh-hant", "zh-Hant"), ("zh_TW", "zh-Hant"), ("zh-CN", "zh-Hans"),
+                                             ("ES", "es")])
+def test_lang_option(given, tag):
+    assert lang_of(given) == tag
+
+
+def test_unknown_lang_option_is_a_clear_error():
+    with pytest.raises(LanguageError, match="unsupported language"):
+        lang_of("fr")
+
+
+@pytest.mark.parametrize(
+    ("text", "starts_at"),
+    [
+        ("總結\n正文內容。\n【2016年活動總結】相關文章:\n施工日記格式04-26\n員工日常禮儀07-06\n", "【2016"),
+        ("总结\n正文。\n推荐阅读：\n· 阳光社区开展活动\n· 明月社区重阳节活动　2021-12-11\n", "推荐阅读"),
+        ("总结\n正文。\n上一篇：某某活动方案\n下一篇：某某活动总结\n", "上一篇"),
+        ("Resumen\nTexto.\nNoticias relacionadas\nVecinos limpian el parque\nOtra nota (12.03.2024)\n", "Noticias"),
+        ("Resumen\nTexto.\nLEA TAMBIÉN\nMinga en el barrio\n", "LEA TAMBIÉN"),
+        ("Resumen\nTexto.\nArtículos relacionados\nUna nota\n", "Artículos"),
+    ],
+)
+def test_trailing_link_block_is_found(text, starts_at):
+    norm = normalize(text)
+    assert norm.original[norm.offsets[norm.boilerplate_start]:].startswith(starts_at)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "总结\n相关文章很多，我们在活动中向居民发放了宣传材料，讲解了垃圾分类的知识和方法，居民反响热烈，纷纷表示今后会坚持分类投放。\n",
+        "Resumen\nNoticias relacionadas con la jornada fueron publicadas por la junta de vecinos del barrio.\n",
+        "Resumen\nNoticias relacionadas\nEste párrafo es largo y forma parte del cuerpo del informe, no de una lista de enlaces; "
+        "explica con detalle lo que hicieron los vecinos durante toda la jornada de limpieza del sábado.\n",
+    ],
+)
+def test_body_text_is_not_boilerplate(text):
+    norm = normalize(text)
+    assert norm.boilerplate_start == len(norm.text)
