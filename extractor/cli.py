@@ -143,7 +143,7 @@ def summarize(document) -> str:
 def main() -> None:
     """Console entry point: library errors become one-line messages, never tracebacks."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # returns the exit code of a typer.Exit
     except ExtractorError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -160,3 +160,4 @@ def main() -> None:
             sys.exit(exc.exit_code)
         typer.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

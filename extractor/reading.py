@@ -62,8 +62,11 @@ def decode_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> DecodedText
         return _checked(DecodedText(data.decode("utf-8"), "utf-8"))
     except UnicodeDecodeError:
         pass
-    if _looks_binary(data):
-        raise BinaryInputError("binary data, not text")
+    if b"\x00" in data[:8192]:
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            raise BinaryInputError("binary data, not text")
+        return _checked(DecodedText(data.decode(encoding), encoding, [f"decoded as {encoding.upper()} (no BOM)"]))
     encoding = detect_encoding(data)
     text = data.decode(encoding)
     return _checked(DecodedText(text, encoding, [f"decoded as {encoding.upper()}, not UTF-8"]))
@@ -89,14 +92,21 @@ def _bom_encoding(data: bytes) -> str | None:
     return None
 
 
-def _looks_binary(data: bytes) -> bool:
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when NUL-bearing bytes read as UTF-16 text; None for binary data."""
     sample = data[:8192]
-    if b"\x00" in sample:
-        # UTF-16 without BOM has a NUL in every other byte of ASCII text; real binaries rarely do.
-        zeros_odd = sample[1::2].count(0)
-        zeros_even = sample[0::2].count(0)
-        return not (max(zeros_odd, zeros_even) > 0.3 * len(sample) / 2 and min(zeros_odd, zeros_even) == 0)
-    return False
+    for encoding, high_bytes, low_bytes in (("utf-16-le", sample[1::2], sample[0::2]),
+                                            ("utf-16-be", sample[0::2], sample[1::2])):
+        if low_bytes.count(0) or not high_bytes.count(0):  # text has its NULs on one side only
+            continue
+        try:
+            text = data[: len(data) - len(data) % 2].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(1 for ch in text[:4096] if ch.isprintable() or ch in _CONTROL_OK)
+        if printable > 0.95 * min(len(text), 4096):
+            return encoding
+    return None
 
 
 def _checked(decoded: DecodedText) -> DecodedText:

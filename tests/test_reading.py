@@ -28,6 +28,8 @@ ES = "Resumen de la jornada\nLa junta de vecinos de la colonia Las Palmas reuni√
         (ES * 3, "latin-1", True),
         (ZH_HANT, "utf-16", True),
         (ES, "utf-16", True),
+        (ES, "utf-16-le", True),
+        (ZH_HANS, "utf-16-be", True),
     ],
 )
 def test_decodes_the_usual_encodings(text, encoding, warned):
