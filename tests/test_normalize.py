@@ -113,8 +113,9 @@ def test_trailing_link_block_is_found(text, starts_at):
     [
         "总结\n相关文章很多，我们在活动中向居民发放了宣传材料，讲解了垃圾分类的知识和方法，居民反响热烈，纷纷表示今后会坚持分类投放。\n",
         "Resumen\nNoticias relacionadas con la jornada fueron publicadas por la junta de vecinos del barrio.\n",
-        "Resumen\nNoticias relacionadas\nEste párrafo es largo y forma parte del cuerpo del informe, no de una lista de enlaces; "
-        "explica con detalle lo que hicieron los vecinos durante toda la jornada de limpieza del sábado.\n",
+        "Resumen\nNoticias relacionadas\nEste párrafo es largo y forma parte del cuerpo del informe, "
+        "no de una lista de enlaces; explica con detalle lo que hicieron los vecinos "
+        "durante toda la jornada de limpieza del sábado.\n",
     ],
 )
 def test_body_text_is_not_boilerplate(text):
