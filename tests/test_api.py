@@ -7,9 +7,10 @@ import json
 import pytest
 
 import extractor
-from conftest import SAMPLES
 from extractor.errors import ExtractorError, MissingFileError
 from extractor.records import Document
+
+from conftest import SAMPLES
 
 ZH = "阳光社区活动总结\n1、4月8日，阳光社区组织志愿者清扫楼道。\n2、社区为独居老人送去米面油。\n"
 ES = "Informe\nLa junta de vecinos trabajó en el barrio.\n1. Limpieza\nLos vecinos limpiaron el parque.\n"
