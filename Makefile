@@ -28,7 +28,7 @@ demo: $(VENV)/.installed
 	@echo "(full JSON: $(VENV)/bin/extractor extract samples/<file> --pretty)"
 
 test: $(VENV)/.test-installed
-	$(VENV)/bin/ruff check extractor tests benchmarks
+	$(VENV)/bin/ruff check extractor tests $(wildcard benchmarks)
 	$(PY) -m pytest
 
 bench: $(VENV)/.test-installed
