@@ -28,6 +28,8 @@ demo: $(VENV)/.installed
 	@echo "(full JSON: $(VENV)/bin/extractor extract samples/<file> --pretty)"
 
 test: $(VENV)/.test-installed
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei) \
+	  || echo "chromium not installed: browser test will skip"
 	$(VENV)/bin/ruff check extractor tests $(wildcard benchmarks)
 	$(PY) -m pytest
 

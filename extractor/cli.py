@@ -54,18 +54,45 @@ def extract(
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="files, directories (recursive) or - for paths on stdin")],
     out: Annotated[Path, typer.Option("--out", help="output file (JSON lines, or CSV with --format csv)")],
-    lang: LangOpt = None,
+    fmt: Annotated[str, typer.Option(
+        "--format", help="jsonl (one line per document) or csv (one row per record)")] = "jsonl",
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="processes (default: CPU cores); 1 runs in this process")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="keep the documents already in OUT, process the others")] = False,
+    retry_errors: Annotated[bool, typer.Option(
+        "--retry-errors", help="with --resume: process the documents of error lines again")] = False,
     glob: Annotated[str, typer.Option("--glob", help="file pattern inside directories")] = "*.txt",
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="larger files become error lines")] = 20 * 2**20,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", help="seconds per document before it becomes an error line (0: no limit)")] = 60.0,
+    engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster)")] = None,
+    send_data: Annotated[bool, typer.Option(
+        "--send-data", help="Dask: read the files here and ship their bytes (no shared filesystem)")] = False,
+    progress: Annotated[bool | None, typer.Option(
+        "--progress/--no-progress", help="progress bar (default: when stderr is a terminal)")] = None,
+    lang: LangOpt = None,
     model: ModelOpt = None,
     reference_date: RefOpt = None,
 ) -> None:
-    """Process many reports into one JSON-lines file, one line per document."""
-    from .batch import run_batch
+    """Process many reports into one file, one JSON line per document.
 
-    summary = run_batch(inputs, out, lang=lang, glob=glob, model=model,
-                        reference_date=_reference(reference_date), progress=sys.stderr.isatty())
+    Exit code 0: every document succeeded; 3: the output holds error lines; 130: interrupted
+    (the output is still valid: run again with --resume).
+    """
+    from .batch import BatchOptions, run_batch
+
+    options = BatchOptions(lang=lang, model=model, reference_date=_reference(reference_date),
+                           max_bytes=max_bytes, timeout=timeout or None, fmt=fmt)
+    summary = run_batch(inputs, out, options, workers=workers, engine=engine, scheduler=scheduler,
+                        send_data=send_data, resume=resume, retry_errors=retry_errors, glob=glob,
+                        progress=sys.stderr.isatty() if progress is None else progress)
     typer.echo(summary.describe(), err=True)
-    if summary.errors:
+    if summary.interrupted:
+        raise typer.Exit(130)
+    if summary.failed:
         raise typer.Exit(3)
 
 

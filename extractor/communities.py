@@ -1,9 +1,50 @@
-"""Communities stage (placeholder until its issue lands): finds nothing yet."""
+"""Communities stage: neighbourhood-level names, with their boundaries, lists, masks and romanization.
+
+Chinese: a name followed by a suffix word (陽光社區, ××苑社區, 青楓邨, 松柏里). The suffix is easy to find;
+the work is the left boundary (after punctuation, a verb or preposition, an administrative unit, or the
+previous item of a list) and telling names from generic uses (各社區, 服務社區, 美好家園).
+
+Spanish: a trigger word followed by a capitalized name (la Comunidad Monte Verde, colonia 5 de Mayo),
+lists after a trigger (los barrios A, B y C), and a few trigger-less cues (an alias, "300 viviendas en X",
+places coordinated with a mention, an item heading that is only a place).
+
+Both: names confirmed in one place fix their other occurrences (one name per document), and the entities
+of an optional spaCy model (``--model``) are extra candidates under the same rules. Every word and regex
+lives in ``patterns/<lang>/communities.yaml``. The component sets ``doc._.communities`` to
+:class:`~extractor.mention.Mention` objects whose attrs are ``name``, ``kind``, ``masked``, ``romanized``.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import sys
+from dataclasses import dataclass
+from functools import cache
+
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from .mention import Mention
+from .resources import compile_pattern, load_patterns, word_alternation
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Candidate:
+    """A community found in the normalized text: ``[start, end)`` and its normalized values."""
+
+    start: int
+    end: int
+    name: str
+    kind: str
+    weak: bool = False  # a generic-looking use, kept only when the name is confirmed elsewhere
+    masked: bool = False
+
+    def overlaps(self, other: Candidate) -> bool:
+        """True when the two candidates share a character."""
+        return self.start < other.end and other.start < self.end
 
 
 @Language.factory("extractor_communities", default_config={"lang": "zh"})
@@ -13,11 +54,579 @@ def make_communities(nlp: Language, name: str, lang: str):
 
 
 class Finder:
-    """Pipeline component: sets ``doc._.communities``."""
+    """Pipeline component: sets ``doc._.communities`` (find, then write)."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
+        self.rules = chinese_rules() if lang == "zh" else spanish_rules()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.communities = []
+        doc._.communities = [self.rules.mention(c) for c in self.find(doc)]
         return doc
+
+    def find(self, doc: Doc) -> list[Candidate]:
+        """Communities of ``doc``, in text order, without overlaps."""
+        norm = doc._.norm
+        limit = norm.boilerplate_start if norm is not None else len(doc.text)
+        found = self.rules.find(doc, limit)
+        return [c for c in without_overlaps(found) if c.start < limit]
+
+
+def without_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates sorted by start; of two overlapping ones the earlier (then longer) one stays."""
+    kept: list[Candidate] = []
+    for c in sorted(candidates, key=lambda c: (c.start, -(c.end - c.start))):
+        if not kept or not kept[-1].overlaps(c):
+            kept.append(c)
+    return kept
+
+
+def entity_spans(doc: Doc, labels: list[str], limit: int) -> list[tuple[int, int]]:
+    """Character spans of the model's entities with one of ``labels`` (none without a model)."""
+    return [(e.start_char, e.end_char) for e in doc.ents if e.label_ in labels and e.end_char <= limit]
+
+
+# ----------------------------------------------------------------------------------------------- Chinese
+class ChineseRules:
+    """Suffix-based rules for Chinese (``patterns/zh/communities.yaml``)."""
+
+    def __init__(self) -> None:
+        data = load_patterns("zh", "communities")
+        parts = data.get("parts", {})
+        self.suffixes = {s["word"]: s for s in data["suffixes"]}
+        self.suffix_re = re.compile(word_alternation(list(self.suffixes)))
+        self.outer = tuple(w for w, s in self.suffixes.items() if s.get("outer"))
+        self.inner = tuple(sorted((w for w, s in self.suffixes.items() if not s.get("outer")), key=len,
+                                  reverse=True))
+        self.weak = tuple(w for w, s in self.suffixes.items() if s.get("weak"))
+        self.phase = compile_pattern(data["phase"], parts)
+        self.phase_end = compile_pattern("(?:" + data["phase"] + ")$", parts)
+        self.unit = compile_pattern(data["name_unit"], parts)
+        self.run = compile_pattern("(?:" + data["name_unit"] + ")+$", parts)
+        self.mask = compile_pattern(parts["mask"])
+        self.name_min = int(data.get("name_min", 2))
+        self.name_max = int(data.get("name_max", 4))
+        # Strong boundaries: words of two or more characters and administrative units; single-character
+        # words may also begin a name (和平, 向阳, 回春岭) and get a second look.
+        admin = set(data.get("admin_units", []))
+        self.left_strong = tuple(w for w in set(data["left_boundaries"]) | admin if len(w) > 1 or w in admin)
+        self.left_single = {w for w in data["left_boundaries"] if len(w) == 1} - admin
+        self.forbidden = set(data.get("forbidden_chars", ""))
+        self.generic = tuple(data.get("generic_words", []))
+        self.not_suffix = tuple(data.get("not_suffix_words", []))
+        reject = data.get("right_reject", {})
+        self.right_reject = {w: tuple(reject.get("all", []) + reject.get(w, [])) for w in self.suffixes}
+        self.weak_right_ok = tuple(data.get("weak_right_ok", []))
+        self.followers = {w: tuple(v) for w, v in data.get("weak_followers", {}).items()}
+        self.separators = tuple(data.get("list_separators", ["、"]))
+        self.shared_marker = data.get("shared_suffix_marker", "等")
+        self.conjunctions = set(data.get("conjunction_chars", "和"))
+        self.model_labels = data.get("model_labels", ["LOC", "GPE", "ORG", "FAC"])
+        self.pinyin_overrides = data.get("pinyin_overrides", {})
+
+    # -- find
+    def find(self, doc: Doc, limit: int) -> list[Candidate]:
+        """Candidates from suffixes, shared-suffix lists and model entities, made consistent."""
+        text, norm = doc.text, doc._.norm
+        language = norm.language if norm is not None else "zh-Hans"
+        entities = entity_spans(doc, self.model_labels, limit)
+        found: list[Candidate] = []
+        for m in self.suffix_re.finditer(text, 0, limit):
+            found.extend(self.at_suffix(text, m, norm, language, entities))
+        return consistent(found, text)
+
+    def at_suffix(self, text: str, m: re.Match[str], norm, language: str,
+                  entities: list[tuple[int, int]]) -> list[Candidate]:
+        """The community ending with the suffix ``m`` (and the bare items of a list sharing it)."""
+        word, s = m.group(), m.start()
+        info = self.suffixes[word]
+        if not info.get("outer") and text.startswith(self.outer, m.end()):
+            return []  # 翠湖花园社区: the outer suffix takes the whole name
+        end = s + len(info["keep"]) if info.get("keep") else m.end()
+        if not info.get("outer"):
+            phase = self.phase.match(text, end)
+            end = phase.end() if phase else end
+        if not self.suffix_fits(text, word, s, end, norm, language):
+            return []
+        if text.endswith(self.shared_marker, 0, s):
+            return self.list_items(text, s - len(self.shared_marker), word, info["kind"], own=False)
+        start = self.name_start(text, s, entities)
+        if start is None:
+            return []
+        if word in self.weak and not self.clean_right_edge(text, end) and not self.after_word(text, start):
+            return []  # 某某园公益…: a weak suffix needs a clean right edge or a boundary word on its left
+        name = text[start:end]
+        follower = self.followers.get(word, ())
+        found = [Candidate(start, end, name, info["kind"], weak=text.startswith(follower, end) if follower
+                           else False, masked=bool(self.mask.search(name)))]
+        if text.startswith(self.separators, start - 1):
+            found.extend(self.list_items(text, start - 1, word, info["kind"], own=True))
+        return found
+
+    def suffix_fits(self, text: str, word: str, s: int, end: int, norm, language: str) -> bool:
+        """True when the suffix at ``[s, end)`` is a community suffix here, not part of another word."""
+        info = self.suffixes[word]
+        if text.endswith(self.not_suffix, 0, s + len(word)) or text.startswith(self.right_reject[word], end):
+            return False
+        if info.get("languages") and language not in info["languages"]:
+            return False
+        if info.get("original") and norm is not None and norm.original[norm.offsets[s]] != info["original"]:
+            return False
+        return True
+
+    def clean_right_edge(self, text: str, end: int) -> bool:
+        """True when a weak suffix ending at ``end`` is followed by a non-Han character or a fitting word."""
+        return not _HAN.match(text[end:end + 1]) or text.startswith(self.weak_right_ok, end)
+
+    def name_start(self, text: str, s: int, entities: list[tuple[int, int]] = ()) -> int | None:
+        """Start of the name before index ``s``, or None when there is no name (a generic use).
+
+        The shortest candidate of at least ``name_min`` units that starts at a boundary wins; a
+        single-character boundary that itself follows a boundary (前往回春岭社区) joins the name if it can.
+        A model entity ending at ``s`` (or at the suffix end) gives the start directly.
+        """
+        run = self.run.search(text, max(0, s - 24), s)
+        if not run:
+            return None
+        for e_start, e_end in entities:
+            if run.start() <= e_start < s <= e_end and self.valid_name(text[e_start:s]):
+                return e_start
+        starts = [u.start() for u in self.unit.finditer(text, run.start(), s)]
+        run_start_is_edge = run.start() == 0 or not self.unit.match(text, run.start() - 1)
+        pending = None
+        for k in range(1, len(starts) + 1):
+            p = starts[-k]
+            name = text[p:s]
+            if (self.forbidden.intersection(text[p:starts[-k + 1] if k > 1 else s])
+                    or self.core_length(name) > self.name_max or self.middle_suffix(name)
+                    or (len(name) > 2 and name[-1] in self.conjunctions)):
+                return pending
+            if name.endswith(self.generic):
+                return None
+            if name in self.suffixes or (k < self.name_min and not self.mask.fullmatch(name)):
+                continue
+            edge = (p == run.start() and run_start_is_edge) or text.endswith(self.left_strong, 0, p)
+            single = not edge and text[p - 1:p] in self.left_single
+            if pending is not None:
+                return p if edge else pending
+            if edge:
+                return p
+            if single:
+                before = p - 1
+                sandwiched = (before == 0 or not self.unit.match(text, before - 1)
+                              or text.endswith(self.left_strong, 0, before) or text[before - 1] in self.left_single)
+                if not sandwiched or text[p - 1] in self.forbidden:
+                    return p
+                pending = p
+        return pending
+
+    def after_word(self, text: str, start: int) -> bool:
+        """True when a boundary word (not punctuation) stands right before ``start``."""
+        return text.endswith(self.left_strong, 0, start) or text[start - 1:start] in self.left_single
+
+    def valid_name(self, name: str) -> bool:
+        """True when ``name`` (before a suffix) may be a community name."""
+        return (len(name) >= self.name_min and not self.forbidden.intersection(name)
+                and not name.endswith(self.generic) and self.core_length(name) <= self.name_max
+                and not self.middle_suffix(name))
+
+    def core_length(self, name: str) -> int:
+        """Units of ``name`` without an inner suffix at its end (翠湖花园 -> 2)."""
+        units = len(self.unit.findall(name))
+        for w in self.inner:
+            if name.endswith(w) and len(name) > len(w):
+                return units - len(w)
+        return units
+
+    def middle_suffix(self, name: str) -> bool:
+        """True when a weak suffix ends inside ``name`` (某某园公益): the name runs past a name."""
+        for w in self.weak:
+            i = name.find(w)
+            while i != -1:
+                j = i + len(w)
+                if j < len(name) and not self.phase.match(name, j) and not name.startswith(self.outer, j):
+                    return True
+                i = name.find(w, i + 1)
+        return False
+
+    def list_items(self, text: str, end: int, word: str, kind: str, own: bool) -> list[Candidate]:
+        """Bare items of a list sharing ``word``: "A、B、C等社区" (end at 等), "A、B、C小区" (end at 、)."""
+        items: list[Candidate] = []
+        pos = end + (1 if own else 0)
+        while True:
+            if own:
+                pos -= 1  # the separator
+            start = self.name_start(text, pos)
+            if start is None:
+                break
+            item = text[start:pos]
+            if not item.endswith(tuple(self.suffixes)) and not item.endswith(self.inner):
+                items.append(Candidate(start, pos, item + word, kind, masked=bool(self.mask.search(item))))
+            if not text.startswith(self.separators, start - 1):
+                break
+            pos, own = start, True
+        return items
+
+    # -- write
+    def mention(self, c: Candidate) -> Mention:
+        """The contract's attributes of a candidate."""
+        return Mention(c.start, c.end, {"name": c.name, "kind": c.kind, "masked": c.masked,
+                                        "romanized": self.romanize(c.name)})
+
+    def romanize(self, name: str) -> str:
+        """Pinyin: the proper name joined and capitalized, each suffix its own word (Cuihu Huayuan Shequ)."""
+        tail: list[str] = []
+        rest = name
+        phase = self.phase_end.search(rest)
+        if phase and phase.start() > 0:
+            tail.append(rest[phase.start():])
+            rest = rest[:phase.start()]
+        for _ in range(2):
+            word = next((w for w in sorted(self.suffixes, key=len, reverse=True)
+                         if rest.endswith(w) and len(rest) > len(w)), None)
+            if word is None:
+                break
+            tail.insert(0, word)
+            rest = rest[:-len(word)]
+        words = [self.pinyin_word(p) for p in re.split(f"({self.mask.pattern})", rest) if p]
+        return " ".join([w for w in words if w] + [self.pinyin_word(t) for t in tail])
+
+    def pinyin_word(self, part: str) -> str:
+        """One capitalized pinyin word for a run of characters (``XX`` for a mask)."""
+        if self.mask.fullmatch(part):
+            return "XX"
+        syllables = []
+        for ch, syl in zip(part, _pinyin(part)):
+            syllables.append(self.pinyin_overrides.get(ch, syl))
+        return "".join(syllables).capitalize()
+
+
+def _pinyin(text: str) -> list[str]:
+    """One pinyin syllable per character (others kept), via pypinyin without its phrase dictionary."""
+    if "pypinyin" not in sys.modules:
+        os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")  # its 0.3 s phrase table is not needed here
+    from pypinyin import lazy_pinyin
+
+    out: list[str] = []
+    for ch in text:
+        out.append(lazy_pinyin(ch)[0] if _HAN.match(ch) else ch)
+    return out
+
+
+def consistent(found: list[Candidate], text: str) -> list[Candidate]:
+    """One name per document: a mention ending with a shorter name found elsewhere is cut to it
+    (某市松涛社区 -> 松涛社区), and a weak mention stays only when its name is confirmed or masked."""
+    spans = {text[c.start:c.end] for c in found if c.name == text[c.start:c.end]}
+    strong = {_core(c.name) for c in found if not c.weak}
+    out = []
+    for c in found:
+        own = text[c.start:c.end]
+        if own == c.name:
+            shorter = [n for n in spans if len(n) >= 3 and len(n) < len(own) and own.endswith(n)]
+            if shorter:
+                best = max(shorter, key=len)
+                c = Candidate(c.end - len(best), c.end, best, c.kind, c.weak, c.masked)
+        if c.weak and not c.masked and _core(c.name) not in strong:
+            continue
+        out.append(c)
+    return out
+
+
+def _core(name: str) -> str:
+    for suffix in ("社区", "小区", "居委会"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+@cache
+def chinese_rules() -> ChineseRules:
+    """Compiled Chinese rules, built once per process."""
+    return ChineseRules()
+
+
+# ----------------------------------------------------------------------------------------------- Spanish
+@dataclass
+class Item:
+    """A name found at some position: the span of the name and its normalized form."""
+
+    start: int
+    end: int
+    name: str
+
+
+class SpanishRules:
+    """Trigger-based rules for Spanish (``patterns/es/communities.yaml``)."""
+
+    def __init__(self) -> None:
+        data = load_patterns("es", "communities")
+        parts = data.get("parts", {})
+        self.triggers: dict[str, tuple[dict, bool]] = {}
+        for t in data["triggers"]:
+            self.triggers[t["singular"]] = (t, False)
+            self.triggers[t["plural"]] = (t, True)
+        words = sorted(self.triggers, key=len, reverse=True)
+        alternation = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in words)
+        self.trigger = re.compile(rf"(?<![\w])(?i:{alternation})(?![\w])")
+        self.trigger_prefix = re.compile(rf"(?i:{alternation})[ ]+")
+        self.name = compile_pattern(parts["name"], parts)
+        self.quoted = compile_pattern(r'[«"“](?P<q>{name})[»"”]', parts)
+        self.article = compile_pattern(r"(?:el|la|los|las)[ ]+")
+        self.preposition = compile_pattern(r"(?:de|del|en|a|al)[ ]+")
+        self.cap_article = compile_pattern(r"(?:El|La|Los|Las)[ ]+")
+        self.open_plural = compile_pattern(parts["open"], parts)
+        self.open_singular = compile_pattern(r"[ ]+(?:(?:de|del)[ ]+)?")
+        self.open_singular_no_de = compile_pattern(r"[ ]+")
+        self.sep = compile_pattern(parts["sep"], parts)
+        self.number = compile_pattern(data["trigger_number"], parts)
+        self.reject_before = compile_pattern(data["reject_before"], parts)
+        self.not_community_before = compile_pattern(data["not_community_before"], parts)
+        self.reject_first = set(data.get("reject_first", []))
+        self.reject_last = set(data.get("reject_last", []))
+        self.reject_name = compile_pattern(data["reject_name"], parts)
+        self.reject_context = compile_pattern(
+            r"\b(?:" + word_alternation(sorted(self.reject_first)) + r")[ ]+(?:(?:de|del|de la|de los|de las)[ ]+)?$")
+        self.trailing_place = compile_pattern(data["trailing_place"], parts)
+        self.alias = compile_pattern(data["alias"], parts)
+        self.count_place = compile_pattern(data["count_place"], parts)
+        self.count_place_next = compile_pattern(data["count_place_next"], parts)
+        self.place_list = compile_pattern(
+            data["place_list_opening"] + r"(?P<list>{name}(?:{sep}{name})*)" + data["place_list_bridge"], parts)
+        self.heading_place = compile_pattern(data["heading_place"], parts)
+        self.closers = compile_pattern(data["list_closers"], parts)
+        self.roman_or_number = compile_pattern(r"(?:[IVXL]+|\d+)$")
+        self.mask = compile_pattern(parts["mask"])
+        self.model_labels = data.get("model_labels", ["LOC", "GPE", "ORG", "FAC"])
+        self.sentence_openers = set(data.get("sentence_openers", []))
+        self.previous_word = compile_pattern(r"(?<![\w])({up}[\w'’-]*)[ ]$", parts)
+        self.next_capital = compile_pattern(r"[ ]+(?:{up}|\d)", parts)
+
+    # -- find
+    def find(self, doc: Doc, limit: int) -> list[Candidate]:
+        """Candidates from triggers, then trigger-less cues, then their other occurrences."""
+        text = doc.text
+        found: list[Candidate] = []
+        for m in self.trigger.finditer(text, 0, limit):
+            found.extend(self.after_trigger(text, m))
+        anchored = list(found)
+        for c in anchored:
+            found.extend(self.alias_of(text, c))
+        found.extend(self.count_places(text, limit))
+        for m in self.trigger.finditer(text, 0, limit):
+            found.extend(self.places_before(text, m.start()))
+        found.extend(self.heading_places(doc, text, limit))
+        found.extend(self.entity_partners(doc, text, found, limit))
+        found.extend(self.other_occurrences(text, found, limit))
+        return self.without_other_uses(text, found, limit)
+
+    def after_trigger(self, text: str, m: re.Match[str]) -> list[Candidate]:
+        """The name (or list of names) governed by the trigger ``m``."""
+        word = m.group()
+        info, plural = self.triggers[re.sub(r"\s+", " ", word.lower())]
+        if self.reject_before.search(text, max(0, m.start() - 40), m.start()):
+            return []
+        pos = m.end()
+        number = self.number.match(text, pos)
+        pos = number.end() if number else pos
+        opening = (self.open_plural if plural else
+                   self.open_singular_no_de if info.get("no_de") else self.open_singular).match(text, pos)
+        if not opening:
+            return []
+        first = self.item_at(text, opening.end())
+        if first is None:
+            return []
+        kind = info["kind"]
+        if not plural:
+            name = first.name
+            keep = info.get("keep_capitalized")
+            if keep and word[0].isupper() and not number and (keep == "always" or " " not in name):
+                name = f"{word} {name}"
+            first = Item(m.start(), first.end, name)
+        items, closed = self.list_after(text, first)
+        found = [first] + (items if plural or closed else [])
+        return [self.candidate(it, kind) for it in found]
+
+    def item_at(self, text: str, pos: int) -> Item | None:
+        """A valid community name starting at ``pos`` (after an optional lowercase article), or None."""
+        article = self.article.match(text, pos)
+        pos = article.end() if article else pos
+        quoted = self.quoted.match(text, pos)
+        m = quoted or self.name.match(text, pos)
+        if not m:
+            return None
+        start, end = (m.start("q"), m.end("q")) if quoted else m.span()
+        name = text[start:end]
+        nested = self.trigger_prefix.match(name)
+        if nested and nested.end() < len(name) and not self.triggers[
+                re.sub(r"\s+", " ", nested.group().strip().lower())][0].get("keep_capitalized"):
+            start, name = start + nested.end(), name[nested.end():]  # junta de vecinos del Ensanche X -> X
+        cut = self.trailing_place.search(name)
+        if cut and cut.start() > 0:
+            end, name = start + cut.start(), name[:cut.start()]
+        return Item(start, end, name) if self.valid_name(name) else None
+
+    def valid_name(self, name: str) -> bool:
+        """True unless ``name`` is an organisation, street, office, administrative unit or a bare article."""
+        bare = self.cap_article.sub("", name, count=1) if self.cap_article.match(name) else name
+        words = bare.split()
+        if not words or len(bare) < 2 or not (words[0][0].isupper() or words[0][0].isdigit()
+                                               or self.mask.match(bare)):
+            return False
+        return (words[0] not in self.reject_first and words[-1] not in self.reject_last
+                and not self.reject_name.search(bare) and name not in ("El", "La", "Los", "Las"))
+
+    def list_after(self, text: str, first: Item) -> tuple[list[Item], bool]:
+        """Items coordinated after ``first`` and whether the list is closed by "y ..." or "entre otros"."""
+        items: list[Item] = []
+        closed = False
+        previous, pos = first, first.end
+        while True:
+            if self.closers.match(text, pos):
+                return items, True
+            sep = self.sep.match(text, pos)
+            if not sep:
+                break
+            at = sep.end()
+            article = self.article.match(text, at)
+            at = article.end() if article else at
+            trigger = self.trigger.match(text, at)
+            if trigger:
+                opening = self.open_singular.match(text, trigger.end())
+                at = opening.end() if opening else at
+            item = self.item_at(text, at)
+            coordinated = bool(re.search(r"\b[ye]\b", sep.group()))
+            if item is None:
+                closed = closed or coordinated
+                break
+            if self.roman_or_number.fullmatch(item.name) and " " in previous.name:
+                stem = previous.name.rsplit(" ", 1)
+                if self.roman_or_number.fullmatch(stem[1]):
+                    item = Item(item.start, item.end, f"{stem[0]} {item.name}")  # Los Robles I y II
+            items.append(item)
+            closed = closed or coordinated
+            previous, pos = item, item.end
+        return items, closed
+
+    def candidate(self, item: Item, kind: str) -> Candidate:
+        """A candidate for ``item``."""
+        return Candidate(item.start, item.end, item.name, kind, masked=bool(self.mask.search(item.name)))
+
+    def alias_of(self, text: str, c: Candidate) -> list[Candidate]:
+        """", conocido como X" right after a mention."""
+        m = self.alias.match(text, c.end)
+        item = self.item_at(text, m.end()) if m else None
+        return [self.candidate(item, c.kind)] if item else []
+
+    def count_places(self, text: str, limit: int) -> list[Candidate]:
+        """"300 viviendas en X, 120 en Y": places counted by their homes."""
+        found = []
+        for m in self.count_place.finditer(text, 0, limit):
+            item = self.item_at(text, m.end())
+            while item is not None:
+                found.append(self.candidate(item, "neighbourhood"))
+                nxt = self.count_place_next.match(text, item.end)
+                item = self.item_at(text, nxt.end()) if nxt else None
+        return found
+
+    def places_before(self, text: str, trigger_start: int) -> list[Candidate]:
+        """"en A y la colonia B", "en A y B, del sector C": places coordinated before a trigger phrase."""
+        m = self.place_list.search(text, max(0, trigger_start - 200), trigger_start)
+        if not m:
+            return []
+        found, pos = [], m.start("list")
+        while pos < m.end("list"):
+            item = self.item_at(text, pos)
+            if item is None:
+                return []
+            found.append(self.candidate(item, "neighbourhood"))
+            sep = self.sep.match(text, item.end)
+            if not sep:
+                break
+            pos = sep.end()
+        return found
+
+    def heading_places(self, doc: Doc, text: str, limit: int) -> list[Candidate]:
+        """An item heading that is only a place: "Pueblo Nuevo, en Cartago"."""
+        layout = doc._.layout
+        found = []
+        for seg in layout.segments if layout is not None else []:
+            if seg.heading is None or seg.heading[1] > limit:
+                continue
+            m = self.heading_place.fullmatch(text, *seg.heading)
+            item = self.item_at(text, m.start("name")) if m else None
+            if item and item.end == m.end("name") and not self.trigger_prefix.match(item.name):
+                found.append(self.candidate(item, "neighbourhood"))
+        return found
+
+    def entity_partners(self, doc: Doc, text: str, found: list[Candidate], limit: int) -> list[Candidate]:
+        """Model entities coordinated with a found mention ("Monte Alegre y la colonia X")."""
+        spans = entity_spans(doc, self.model_labels, limit)
+        if not spans:
+            return []
+        partners: list[Candidate] = []
+        known = list(found)
+        changed = True
+        while changed:
+            changed = False
+            for start, end in spans:
+                if any(c.start < end and start < c.end for c in known):
+                    continue
+                item = self.item_at(text, start)
+                if item is None or item.end != end:
+                    continue
+                if any(self.coordinated(text, end, c.start) or self.coordinated(text, c.end, start) for c in known):
+                    cand = self.candidate(item, "neighbourhood")
+                    partners.append(cand)
+                    known.append(cand)
+                    changed = True
+        return partners
+
+    def coordinated(self, text: str, left_end: int, right_start: int) -> bool:
+        """True when only a list separator (with an article or trigger) stands between the two spans."""
+        if not 0 < right_start - left_end <= 40:
+            return False
+        between = text[left_end:right_start]
+        sep = self.sep.match(between)
+        if not sep:
+            return False
+        rest = between[sep.end():]
+        for pattern in (self.preposition, self.article, self.trigger, self.open_singular):
+            m = pattern.match(rest)
+            rest = rest[m.end():] if m else rest
+        return rest == ""
+
+    def other_occurrences(self, text: str, found: list[Candidate], limit: int) -> list[Candidate]:
+        """Other occurrences of the names found (one name per document), unless inside a longer name."""
+        names = {(c.name, c.kind) for c in found if len(c.name) >= 4 and not c.masked}
+        more = []
+        for name, kind in names:
+            for m in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", text[:limit]):
+                before = text[max(0, m.start() - 40):m.start()]
+                previous = self.previous_word.search(before)
+                if ((previous and previous.group(1) not in self.sentence_openers)
+                        or self.next_capital.match(text, m.end())
+                        or self.reject_before.search(before) or self.reject_context.search(before)):
+                    continue
+                more.append(Candidate(m.start(), m.end(), name, kind))
+        return more
+
+    def without_other_uses(self, text: str, found: list[Candidate], limit: int) -> list[Candidate]:
+        """Candidates whose name nowhere names a programme, street, school or city (el programa X)."""
+        other = set()
+        for name in {c.name for c in found}:
+            for m in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", text[:limit]):
+                if self.not_community_before.search(text, max(0, m.start() - 40), m.start()):
+                    other.add(name)
+                    break
+        return [c for c in found if c.name not in other]
+
+    # -- write
+    def mention(self, c: Candidate) -> Mention:
+        """The contract's attributes of a candidate (no romanization for Spanish names)."""
+        return Mention(c.start, c.end, {"name": c.name, "kind": c.kind, "masked": c.masked, "romanized": None})
+
+
+@cache
+def spanish_rules() -> SpanishRules:
+    """Compiled Spanish rules, built once per process."""
+    return SpanishRules()

@@ -1,9 +1,37 @@
-"""Counts stage (placeholder until its issue lands): finds nothing yet."""
+"""Counts stage: every quantity with its number, qualifier, unit, category and what is counted.
+
+The language data lives in ``patterns/<lang>/counts.yaml``: what to find (regexes with named
+groups built from tables of units, qualifiers and currencies), what it means (unit -> category,
+qualifier -> approx, currency word -> ISO 4217, counted noun -> category), and what to reject
+(ordinals, times, durations, addresses …). The code below is the same for every language:
+
+* :meth:`CountRules.candidates` finds quantity expressions with the ``patterns``;
+* :meth:`CountRules.accept` drops those that overlap a ``not_counts`` match, a date or a
+  community span, the trailing link block, or that are an article (``一场``, ``una``);
+* :meth:`CountRules.describe` turns a match into the contract fields;
+* :meth:`CountRules.ellipses` adds bare numbers that repeat the unit of the count before them.
+
+>>> from extractor.counts import read_number
+>>> read_number("16万9千", "zh"), read_number("1.000", "es"), read_number("2,5", "es")
+(169000, 1000, 2.5)
+"""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from .mention import Mention
+from .resources import compile_pattern, load_patterns, word_alternation
+
+_ARABIC = re.compile(r"\d+(?:[.,\s]\d+)*")
+_PLURAL = re.compile(r"^(.*)\((\w+)\)$")
 
 
 @Language.factory("extractor_counts", default_config={"lang": "zh"})
@@ -13,11 +41,484 @@ def make_counts(nlp: Language, name: str, lang: str):
 
 
 class Finder:
-    """Pipeline component: sets ``doc._.counts``."""
+    """Pipeline component: sets ``doc._.counts`` (a list of :class:`Mention`)."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
+        self.rules = count_rules(lang)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.counts = []
+        doc._.counts = self.find(doc)
         return doc
+
+    def find(self, doc: Doc) -> list[Mention]:
+        """Count mentions of ``doc`` (offsets into the normalized text)."""
+        norm = doc._.norm
+        text = doc.text
+        limit = norm.boilerplate_start if norm is not None else len(text)
+        skip = sorted((m.start, m.end) for m in [*(doc._.dates or []), *(doc._.communities or [])])
+        return self.rules.find(text, limit, skip)
+
+
+# ---------------------------------------------------------------- numbers
+def read_number(text: str, lang: str) -> int | float | None:
+    """The value of a number as written in ``lang`` (digits, Han numerals, Spanish words), or None."""
+    return count_rules(lang).read_number(text)
+
+
+def read_digits(text: str) -> float:
+    """Arabic digits: a separator followed by exactly three digits groups thousands, else it is decimal.
+
+    >>> read_digits("1,500"), read_digits("1.000"), read_digits("2,5"), read_digits("1 000"), read_digits("1.2")
+    (1500.0, 1000.0, 2.5, 1000.0, 1.2)
+    """
+    groups = re.split(r"[.,\s]", text)
+    seps = re.findall(r"[.,\s]", text)
+    if len(groups) == 1:
+        return float(text)
+    if len(groups[-1]) == 3 and not (seps[-1] != seps[0] and len(seps) > 1):
+        return float("".join(groups))
+    return float("".join(groups[:-1]) + "." + groups[-1])
+
+
+def read_han(text: str, digits: dict[str, int], small: dict[str, int], big: dict[str, int]) -> float | None:
+    """Han numerals, possibly mixed with Arabic literals (``二百五十``, ``1.2万``, ``16万9千``, ``三七一``)."""
+    result = section = number = 0.0
+    last_digit = False
+    pos = 0
+    while pos < len(text):
+        ch = text[pos]
+        lit = _ARABIC.match(text, pos)
+        if lit:
+            number = read_digits(lit.group(0))
+            pos = lit.end()
+            last_digit = True
+            continue
+        if ch in digits:
+            if last_digit and digits[ch] and number % 10:
+                return None  # 七八个, 三四次: an approximate range, not one number
+            number = number * 10 + digits[ch] if last_digit else digits[ch]
+            last_digit = True
+        elif ch in small:
+            section += (number or 1) * small[ch]
+            number, last_digit = 0, False
+        elif ch in big:
+            chunk = section + number
+            result = (result + (chunk or 1)) * big[ch] if big[ch] > 10000 else result + (chunk or 1) * big[ch]
+            section = number = 0
+            last_digit = False
+        else:
+            return None
+        pos += 1
+    return result + section + number
+
+
+def _plain(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 4)
+
+
+# ---------------------------------------------------------------- rules
+@dataclass
+class _Found:
+    """A candidate before it becomes a mention."""
+
+    start: int
+    end: int
+    num_start: int
+    num_end: int
+    match: re.Match[str]
+
+
+def _expand_words(words: list[str]) -> list[str]:
+    """``persona(s)`` -> ``persona``, ``personas``; other words unchanged."""
+    out = []
+    for w in words:
+        m = _PLURAL.match(w)
+        out.extend([m.group(1), m.group(1) + m.group(2)] if m else [w])
+    return out
+
+
+def _regex_alternation(keys: list[str]) -> str:
+    """Alternation of regex keys, longest source first (so 将近 is tried before 近)."""
+    return "|".join(f"(?:{k})" for k in sorted(keys, key=len, reverse=True)) or "(?!)"
+
+
+class CountRules:
+    """Compiled counts data for one language (``patterns/<lang>/counts.yaml``)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        data = load_patterns(lang, "counts")
+        self.flags = 0
+        for name in data.get("flags", []):
+            self.flags |= getattr(re, name)
+        self.fold = (lambda s: s.lower()) if self.flags & re.IGNORECASE else (lambda s: s)
+
+        self.units: dict[str, str] = {}
+        for category, words in (data.get("units") or {}).items():
+            for w in _expand_words(words or []):
+                self.units.setdefault(self.fold(w), category)
+        self.classifiers = set(data.get("classifiers", []))
+        self.nouns: dict[str, str] = {}
+        for category, words in (data.get("nouns") or {}).items():
+            for w in words or []:
+                self.nouns.setdefault(w, category)
+        quals = data.get("qualifiers") or {}
+        self.qualifiers = {slot: [(compile_pattern(k, None, self.flags), v) for k, v in (quals.get(slot) or {}).items()]
+                           for slot in ("before", "bare", "mid", "after")}
+        self.currencies = {self.fold(k): v for k, v in (data.get("currencies") or {}).items()}
+        self.collectives = {self.fold(k): v for k, v in (data.get("collectives") or {}).items()}
+        self.fractions = {self.fold(k): float(v) for k, v in (data.get("fractions") or {}).items()}
+        self.multipliers = {self.fold(k): float(v) for k, v in (data.get("multipliers") or {}).items()}
+        numerals = data.get("numerals") or {}
+        self.han = (numerals.get("digits") or {}, numerals.get("small_units") or {}, numerals.get("big_units") or {})
+        self.words_lang = data.get("number_words_lang")
+        self.measure_categories = set(data.get("measure_categories", []))
+        self.per_words = {self.fold(k): v for k, v in (data.get("per_words") or {}).items()}
+        self.category_per = data.get("category_per") or {}
+        self.per_window = int(data.get("per_window", 12))
+        self.topic_window = int(data.get("topic_window", 0))
+        self.topic_classifiers = set(data.get("topic_classifiers", []))
+        self.topic_categories = set(data.get("topic_categories", []))
+        self.counted_window = int(data.get("counted_window", 8))
+        self.article_words = {self.fold(w) for w in data.get("article_words", [])}
+
+        money_words = [w for w, c in self.units.items() if c == "money"]
+        parts = dict(data.get("parts") or {})
+        parts.update({
+            "unit": word_alternation(list(self.units)) or "(?!)",
+            "money_word": word_alternation(money_words) or "(?!)",
+            "qual_before": _regex_alternation(list((quals.get("before") or {}).keys())),
+            "qual_mid": _regex_alternation(list((quals.get("mid") or {}).keys())),
+            "qual_after": _regex_alternation(list((quals.get("after") or {}).keys())),
+            "currency": word_alternation([k for k in data.get("currencies") or {}
+                                          if k not in set(data.get("currency_symbols", []))]) or "(?!)",
+            "currency_symbol": word_alternation(data.get("currency_symbols", [])) or "(?!)",
+            "mult": word_alternation(list(data.get("multipliers") or {})) or "(?!)",
+            "coll": word_alternation(list(data.get("collectives") or {})) or "(?!)",
+            "number_word": word_alternation(data.get("number_words", [])) or "(?!)",
+        })
+        self.patterns = [compile_pattern(p, parts, self.flags) for p in data.get("patterns", [])]
+        self.not_counts = [compile_pattern(p, parts, self.flags) for p in data.get("not_counts", [])]
+        self.ellipsis = compile_pattern(data["ellipsis"], parts, self.flags) if data.get("ellipsis") else None
+        self.names = compile_pattern(data["names"], parts, self.flags) if data.get("names") else None
+        self.ellipsis_window = int(data.get("ellipsis_window", 200))
+        self.sentence_break = compile_pattern(data.get("sentence_break", r"[.!?。！？]|\n"), parts, self.flags)
+        self.per_before = compile_pattern(data["per_before"], parts, self.flags) if data.get("per_before") else None
+        self.article_cue = compile_pattern(data.get("article_cue_before") or "(?!)", parts, self.flags)
+        self.noun_re = compile_pattern(word_alternation(list(self.nouns)) or "(?!)")
+        self.nouns_longest = sorted(self.nouns, key=len, reverse=True)
+        self.chain_categories = set(data.get("chain_categories", []))
+        self.counted_stop = compile_pattern(data.get("counted_stop") or "(?!)")
+        self.counted_open = compile_pattern(data.get("counted_open") or "(?!)")
+        self.clause_break = compile_pattern(data.get("clause_break") or r"[,.;:!?。、]")
+        self.regions = [(r.get("currencies") or {}, compile_pattern(word_alternation(r["cues"]), None, self.flags)
+                         if r.get("cues") else None, bool(r.get("default"))) for r in data.get("regions", [])]
+
+    # ------------------------------------------------------------ find
+    def find(self, text: str, limit: int, skip: list[tuple[int, int]]) -> list[Mention]:
+        """Count mentions in ``text[:limit]``, none overlapping a ``skip`` span."""
+        body = text[:limit]
+        names = {m.group(0): (m.start(), m.end()) for m in self.names.finditer(body)} if self.names else {}
+        blocked = _Spans(skip + self.rejected_spans(body) + list(names.values()))
+        local = self.local_currencies(body)
+        mentions: list[Mention] = []
+        for found in self.candidates(body):
+            if not self.accept(body, found, blocked) or body[found.num_start:found.end] in names:
+                continue
+            attrs = self.describe(body, found, local, mentions)
+            if attrs is not None:
+                mentions.append(Mention(found.start, found.end, attrs))
+        mentions.extend(self.ellipses(body, mentions, blocked))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def rejected_spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of ``not_counts`` matches (ordinals, times, durations, addresses …)."""
+        return [(m.start(), m.end()) for rx in self.not_counts for m in rx.finditer(text) if m.end() > m.start()]
+
+    def candidates(self, text: str) -> list[_Found]:
+        """Quantity expressions, the longest one kept where several overlap."""
+        found = []
+        for rx in self.patterns:
+            for m in rx.finditer(text):
+                if m.group("num") is None and "coll" not in rx.groupindex:
+                    continue
+                num_span = m.span("num") if m.group("num") is not None else m.span("coll")
+                found.append(_Found(m.start(), m.end(), num_span[0], num_span[1], m))
+        found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+        kept: list[_Found] = []
+        for f in found:
+            if kept and f.start < kept[-1].end:
+                continue
+            kept.append(f)
+        return kept
+
+    def accept(self, text: str, found: _Found, blocked: _Spans) -> bool:
+        """False for an article, or a number inside a rejected, date or community span."""
+        if blocked.overlaps(found.num_start, found.num_end):
+            return False
+        groups = found.match.groupdict()
+        num = groups.get("num")
+        if num is not None and self.fold(num.strip()) in self.article_words and not groups.get("coll") \
+                and not groups.get("mult"):
+            return bool(self.article_cue.search(text, max(0, found.num_start - 12), found.num_start))
+        return True
+
+    # ------------------------------------------------------------ meaning
+    def describe(self, text: str, found: _Found, local: dict[str, str],
+                 previous: list[Mention]) -> dict[str, Any] | None:
+        """The contract fields of one match, or None when it has no usable value."""
+        g = found.match.groupdict()
+        value = self.value_of(g)
+        if not value:
+            return None
+        unit = g.get("unit")
+        symbol = g.get("cur")
+        category = self.units.get(self.fold(unit), "other") if unit else ("money" if symbol else "other")
+        counted = None
+        if unit and self.nouns:
+            counted, noun_category = self.counted_after(text, found.end)
+            if counted is None:
+                counted, noun_category = self.counted_before(text, found.start)
+            if counted is None and unit in self.topic_classifiers:
+                counted, noun_category = self.counted_topic(text, found.start)
+            if noun_category and unit in self.classifiers:
+                category = noun_category
+        elif unit:
+            counted = self.counted_phrase(unit, g.get("adj"), g.get("of"), category)
+        attrs: dict[str, Any] = {"value": _plain(value), "approx": self.approx_of(g), "unit": unit or symbol,
+                                 "category": category}
+        if counted:
+            attrs["counted"] = counted
+        if category == "money":
+            currency = self.currency_of(g, local)
+            if currency:
+                attrs["currency"] = currency
+        per = self.per_of(text, found, g, previous)
+        if per:
+            attrs["per"] = per
+        return attrs
+
+    def value_of(self, g: dict[str, str | None]) -> float | None:
+        """Number × multiplier × collective."""
+        num = g.get("num")
+        value: float | None = 1.0
+        if num is not None:
+            key = self.fold(num.strip())
+            value = self.fractions.get(key) if key in self.fractions else self.read_number(num)
+        if value is None:
+            return None
+        if g.get("mult"):
+            value *= self.multipliers.get(self.fold(g["mult"]), 1.0)
+        coll = g.get("coll")
+        if coll:
+            base = self._collective(coll)
+            if base is None or (num is None and self.fold(coll) not in self.collectives):
+                return None  # plural without a number ("decenas de") is vague
+            value *= float(base["value"])
+        return value
+
+    def _collective(self, word: str) -> dict[str, Any] | None:
+        key = self.fold(word)
+        for name, entry in self.collectives.items():
+            if key == name or (key.startswith(name) and len(key) - len(name) <= 2):
+                return entry
+        return None
+
+    def read_number(self, text: str) -> float | None:
+        """Digits, Han numerals (mixed with digits) or number words of this language."""
+        text = text.strip()
+        if re.fullmatch(r"\d[\d.,\s]*", text):
+            return read_digits(text)
+        if self.words_lang and re.search(r"[^\W\d_]", text) and not any(c in self.han[0] for c in text):
+            return self._read_words(text)
+        return read_han(text, *self.han)
+
+    def _read_words(self, text: str) -> float | None:
+        """Number words, or digits with multiplier words between them (2 mil 500)."""
+        if not re.search(r"\d", text):
+            return _words_to_number(text.lower(), self.words_lang)
+        total = current = 0.0
+        for token in text.split():
+            factor = self.multipliers.get(self.fold(token))
+            if factor:
+                total += (current or 1) * factor
+                current = 0
+            elif re.fullmatch(r"\d[\d.,]*", token):
+                current = read_digits(token)
+            else:
+                return None
+        return total + current
+
+    def approx_of(self, g: dict[str, str | None]) -> str | None:
+        """The qualifier (before, between, after the number, or carried by a collective noun)."""
+        for slot, group in (("before", "pre"), ("mid", "mid"), ("after", "post")):
+            word = g.get(group)
+            if not word:
+                continue
+            table = self.qualifiers["bare"] if slot == "before" and self._is_bare(g) else self.qualifiers[slot]
+            approx = next((a for rx, a in table if rx.fullmatch(word.strip())), None)
+            if approx is not None:  # a total (共计) leaves the others to decide
+                return approx
+        coll = g.get("coll")
+        if coll:
+            entry = self._collective(coll)
+            return entry.get("approx") if entry else None
+        return None
+
+    def _is_bare(self, g: dict[str, str | None]) -> bool:
+        num = g.get("num") or ""
+        return len(num) == 1 and num in self.han[1] | self.han[2]
+
+    def currency_of(self, g: dict[str, str | None], local: dict[str, str]) -> str | None:
+        """ISO code from the currency word or symbol, resolving ``@local`` codes by region."""
+        for key in ("cur", "cur2", "unit"):
+            word = g.get(key)
+            if word and self.fold(word) in self.currencies:
+                code = self.currencies[self.fold(word)]
+                return local.get(code) if code.startswith("@") else code
+        return None
+
+    def local_currencies(self, text: str) -> dict[str, str]:
+        """What ``@yuan``, ``@peso`` … mean in this document: the region with the most cue words."""
+        best, best_hits = {}, 0
+        for currencies, cues, default in self.regions:
+            hits = len(cues.findall(text)) if cues is not None else 0
+            if default and best_hits == 0:
+                best = currencies
+            if hits > best_hits:
+                best, best_hits = currencies, hits
+        return best
+
+    def per_of(self, text: str, found: _Found, g: dict[str, str | None], previous: list[Mention]) -> str | None:
+        """``person`` for 每人送去1000元, ``group`` for 400 personas cada uno (the count before: grupos)."""
+        phrase = g.get("per")
+        if phrase:
+            words = self.fold(phrase).split()
+            if words[0] == "por" and words[-1] in self.per_words:
+                return self.per_words[words[-1]]
+            if previous:
+                return self.category_per.get(previous[-1].attrs.get("category"))
+            return None
+        if self.per_before is None:
+            return None
+        start = max(0, found.start - self.per_window)
+        clause = text[start:found.start]
+        breaks = list(self.sentence_break.finditer(clause))
+        clause = clause[breaks[-1].end():] if breaks else clause
+        clause = re.split(r"[,;:]", clause)[-1]
+        m = None
+        for m in self.per_before.finditer(clause):
+            pass
+        word = next((v for v in m.groupdict().values() if v), None) if m else None
+        return self.per_words.get(self.fold(word)) if word else None
+
+    def counted_after(self, text: str, pos: int) -> tuple[str | None, str | None]:
+        """The counted noun after a measure word: a chain of known nouns (区议员办事处 -> 办事处)."""
+        opener = self.counted_open.match(text, pos)
+        if opener:
+            pos = opener.end()
+        window = text[pos:pos + self.counted_window]
+        stop = self.counted_stop.search(window)
+        window = window[:stop.start()] if stop else window
+        head = None
+        for m in self.noun_re.finditer(window):
+            if head is None:
+                if m.start() > 4:
+                    break
+                head = m
+            elif m.start() <= head.end() and self.nouns[m.group(0)] in self.chain_categories:
+                head = m
+            else:
+                break
+        if head is None:
+            return None, None
+        return window[:head.end()], self.nouns[head.group(0)]
+
+    def counted_before(self, text: str, pos: int) -> tuple[str | None, str | None]:
+        """The counted noun right before the number (宣传材料600余份)."""
+        window = text[max(0, pos - self.counted_window):pos]
+        stops = list(self.counted_stop.finditer(window))
+        window = window[stops[-1].end():] if stops else window
+        noun = next((n for n in self.nouns_longest if window.endswith(n)), None)
+        return (noun, self.nouns[noun]) if noun else (None, None)
+
+    def counted_topic(self, text: str, pos: int) -> tuple[str | None, str | None]:
+        """The last known noun of the clause before the number (共餐据点到10月底已有90处 -> 据点)."""
+        window = text[max(0, pos - self.topic_window):pos]
+        cut = self.clause_break.search(window[::-1])
+        window = window[len(window) - cut.start():] if cut else window
+        last = None
+        for m in self.noun_re.finditer(window):
+            if self.nouns[m.group(0)] in self.topic_categories:
+                last = m
+        return (last.group(0), self.nouns[last.group(0)]) if last else (None, None)
+
+    def counted_phrase(self, unit: str, adj: str | None, of: str | None, category: str) -> str:
+        """Spanish: the noun with its adjectives, or the complement of a measure (toneladas de basura)."""
+        if of and category in self.measure_categories:
+            return of
+        return " ".join([unit, *(adj or "").split()])
+
+    # ------------------------------------------------------------ ellipsis
+    def ellipses(self, text: str, mentions: list[Mention], blocked: _Spans) -> list[Mention]:
+        """Bare numbers repeating the unit of the count before them in the same sentence."""
+        if self.ellipsis is None or not mentions:
+            return []
+        taken = _Spans([(m.start, m.end) for m in mentions])
+        ends = [m.end for m in sorted(mentions, key=lambda m: m.end)]
+        ordered = sorted(mentions, key=lambda m: m.end)
+        out: list[Mention] = []
+        for m in self.ellipsis.finditer(text):
+            s, e = m.span("num")
+            if blocked.overlaps(s, e) or taken.overlaps(s, e):
+                continue
+            candidates = [x for x in out if x.end <= s]
+            i = bisect_right(ends, s)
+            anchor = max([*ordered[:i], *candidates], key=lambda x: x.end, default=None)
+            if anchor is None or s - anchor.end > self.ellipsis_window:
+                continue
+            if self.sentence_break.search(text, anchor.end, s):
+                continue
+            value = self.read_number(m.group("num"))
+            if not value:
+                continue
+            attrs = {k: v for k, v in anchor.attrs.items() if k not in ("approx", "per")}
+            attrs.update(value=_plain(value), approx=None)
+            out.append(Mention(s, e, attrs))
+        return out
+
+
+class _Spans:
+    """Disjoint, sorted union of spans, for fast overlap tests."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for s, e in sorted(spans):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` shares a character with one of the spans."""
+        i = bisect_left(self.starts, end)
+        return i > 0 and self.ends[i - 1] > start
+
+
+def _words_to_number(text: str, lang: str) -> float | None:
+    from text_to_num import text2num
+
+    try:
+        return float(text2num(re.sub(r"\s+", " ", text), lang))
+    except (ValueError, TypeError):
+        return None
+
+
+@cache
+def count_rules(lang: str) -> CountRules:
+    """Compiled counts data for ``lang`` (``zh`` or ``es``), built once per process."""
+    return CountRules(lang)

@@ -1,11 +1,536 @@
-"""Dates stage (placeholder until its issue lands): finds nothing yet."""
+"""Dates stage: date expressions normalized to TIMEX3 values, in two phases (as HeidelTime).
+
+1. **Find** (:meth:`DateRules.find`): the rules of ``patterns/<lang>/dates.yaml`` are run over
+   the normalized text; each named group of a match fills one field of an underspecified
+   value (:class:`When`): ``y``/``m``/``d`` for the first date, ``y2``/``m2``/``d2`` for the end
+   of a range, ``wd`` a weekday, ``rel`` a relative year (今年, el año pasado), ``mod`` a part of
+   a period, and ``freq``/``byday``/``bymonthday``/… for recurrences. Overlaps keep the longest
+   match; times of day and weekdays that follow a date are joined to it (``after`` patterns).
+2. **Anchor** (:func:`anchor`): missing years and months come from the nearest preceding date
+   of the same report, then from the document's year (title or ``--reference-date``); relative
+   years count from the report's stated year or the document's; masked years (``20××``) stay
+   ``XXXX``; a weekday picks between day/month and month/day readings.
+
+>>> rules = date_rules("zh")
+>>> [(m.attrs["start"], m.attrs["end"]) for m in anchor(rules.find("20××年3月17日-26日", "zh-Hans"))]
+[('XXXX-03-17', 'XXXX-03-26')]
+"""
 
 from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .mention import Mention, overlaps_any
+from .resources import compile_pattern, load_patterns
 
+MASK = "X"
+_GROUP = re.compile(r"^([a-z]+?)(2?)(?:__\w+)?$")
+_TEMPLATE_REF = re.compile(r"\{([a-z_][a-z0-9_]*)#(\w*)\}")
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass
+class When:
+    """An underspecified calendar value: each part is an int, ``MASK`` or None (not stated)."""
+
+    year: int | str | None = None
+    month: int | str | None = None
+    day: int | str | None = None
+    weekday: int | None = None  # 0 = Monday
+    rel: int | None = None  # year offset from the anchor year (今年 = 0, el año pasado = -1)
+    today: bool = False
+    unit: str | None = None  # "year" | "month" | "day" when no part says it
+    explicit: bool = False  # the year is written out (not inferred)
+
+    def precision(self) -> str:
+        """The finest unit this value states: ``day``, ``month`` or ``year``."""
+        if self.day is not None or self.today:
+            return "day"
+        if self.month is not None:
+            return "month"
+        return self.unit or "year"
+
+    def top(self) -> int:
+        """Index (0 year, 1 month, 2 day) of the coarsest part stated, 3 when none."""
+        if self.year is not None or self.rel is not None:
+            return 0
+        if self.month is not None:
+            return 1
+        if self.day is not None:
+            return 2
+        return {"year": 0, "month": 1, "day": 2}.get(self.unit or "", 3)
+
+
+@dataclass
+class Found:
+    """A match of one rule, before anchoring."""
+
+    start: int
+    end: int
+    rule: str
+    first: When
+    last: When | None = None
+    mod: str | None = None
+    rrule: str | None = None
+    days: int | None = None  # a range of this many days from ``first``
+    swappable: bool = False  # numeric day and month may be read either way
+    background: bool = False  # a birth or founding date: anchors nothing after it
+
+
+@dataclass
+class Rule:
+    """One compiled rule of ``dates.yaml``."""
+
+    name: str
+    regex: re.Pattern[str]
+    freq: str | None = None
+    rrule: str | None = None
+    unit: str | None = None
+    swappable: bool = False
+    before: re.Pattern[str] | None = None
+    not_before: re.Pattern[str] | None = None
+    not_after: re.Pattern[str] | None = None
+
+
+@dataclass
+class Reject:
+    """A negative rule: drop a match whose context and text fit all the given tests."""
+
+    before: re.Pattern[str] | None = None
+    not_before: re.Pattern[str] | None = None
+    text: re.Pattern[str] | None = None
+
+
+@dataclass
+class Context:
+    """What anchors the next date of one report."""
+
+    doc_year: int | None
+    year: int | str | None = None  # the last written year (int or MASK)
+    last: tuple[Any, Any, Any] = (None, None, None)  # year, month, day of the last date
+    month: tuple[Any, Any] | None = None  # year, month of the last date stating a month
+
+    def __post_init__(self) -> None:
+        self.year = self.doc_year
+        self.last = (self.doc_year, None, None)
+
+
+class DateRules:
+    """The date data of one language, compiled once."""
+
+    def __init__(self, lang: str) -> None:
+        data = load_patterns(lang, "dates")
+        self.lang = lang
+        flags = re.IGNORECASE if data.get("ignore_case") else 0
+        parts = data.get("parts", {})
+        templates = data.get("templates", {})
+        tables = data.get("tables", {})
+
+        def compiled(pattern: str | None, anchor: str = "") -> re.Pattern[str] | None:
+            if not pattern:
+                return None
+            source = expand_templates(pattern, templates)
+            return compile_pattern(f"(?:{source}){anchor}", parts, flags)
+
+        self.rules = [
+            Rule(name=r["name"], regex=compiled(r["regex"]), freq=r.get("freq"), rrule=r.get("rrule"),
+                 unit=r.get("unit"), swappable=bool(r.get("swappable")),
+                 before=compiled(r.get("before"), r"\Z"), not_before=compiled(r.get("not_before"), r"\Z"),
+                 not_after=compiled(r.get("not_after")))
+            for r in data.get("rules", [])
+        ]
+        self.after = [compiled(p) for p in data.get("after", [])]
+        self.rejects = [Reject(compiled(r.get("before"), r"\Z"), compiled(r.get("not_before"), r"\Z"),
+                               compiled(r.get("text")))
+                        for r in data.get("reject", [])]
+        self.window = int(data.get("context_window", 30))
+        self.background = compiled(data.get("background_after"))
+        self.masked = re.compile(f"^(?:{data.get('masked', '[xX]')}|\\d)*{data.get('masked', '[xX]')}"
+                                 f"(?:{data.get('masked', '[xX]')}|\\d)*$")
+        self.roc_offset = int(data.get("roc_offset", 1911))
+        self.roc_languages = set(data.get("roc_languages", []))
+        self.numerals = {str(k): int(v) for k, v in tables.get("numerals", {}).items()}
+        self.numeral_ten = tables.get("numeral_ten")
+        self.words = {_key(k): int(v) for k, v in tables.get("numbers", {}).items()}
+        self.months = {_key(k): int(v) for k, v in tables.get("months", {}).items()}
+        self.weekdays = {_key(k): v for k, v in tables.get("weekdays", {}).items()}
+        self.relative_years = {_key(k): int(v) for k, v in tables.get("relative_years", {}).items()}
+        self.mods = {_key(k): v for k, v in tables.get("mods", {}).items()}
+        self.ordinals = {_key(k): int(v) for k, v in tables.get("ordinals", {}).items()}
+        self.weekday_words = re.compile("|".join(re.escape(w) for w in sorted(self.weekdays, key=len, reverse=True)),
+                                        flags)
+
+    # ------------------------------------------------------------------ find
+    def find(self, text: str, language: str, limit: int | None = None,
+             avoid: list[Mention] | None = None) -> list[Found]:
+        """Dates of ``text[:limit]`` (underspecified), longest first on overlaps, in text order."""
+        limit = len(text) if limit is None else limit
+        candidates: list[tuple[Found, int]] = []
+        for index, rule in enumerate(self.rules):
+            pos = 0
+            while pos < limit:
+                m = rule.regex.search(text, pos, limit)
+                if m is None:
+                    break
+                found = self._accept(text, m, rule, language, limit)
+                if found is None or (avoid and overlaps_any(found.start, found.end, avoid)):
+                    pos = m.start() + 1
+                    continue
+                candidates.append((found, index))
+                pos = max(m.end(), m.start() + 1)
+        chosen: list[Found] = []
+        for found, _ in sorted(candidates, key=lambda c: (c[0].start - c[0].end, c[0].start, c[1])):
+            if not any(found.start < o.end and o.start < found.end for o in chosen):
+                chosen.append(found)
+        chosen.sort(key=lambda f: f.start)
+        for i, found in enumerate(chosen):
+            self._join_after(text, found, chosen[i + 1].start if i + 1 < len(chosen) else limit)
+        return chosen
+
+    def _accept(self, text: str, m: re.Match[str], rule: Rule, language: str, limit: int) -> Found | None:
+        start, end = m.start(), m.start() + len(m.group(0).rstrip())
+        if start == end:
+            return None
+        left = max(0, start - self.window)
+        if rule.before and not rule.before.search(text, left, start):
+            return None
+        if rule.not_before and rule.not_before.search(text, left, start):
+            return None
+        if rule.not_after and rule.not_after.match(text, end, min(limit, end + self.window)):
+            return None
+        for reject in self.rejects:
+            if ((reject.before is None or reject.before.search(text, left, start))
+                    and (reject.not_before is None or not reject.not_before.search(text, left, start))
+                    and (reject.text is None or reject.text.search(m.group(0)))):
+                return None
+        found = self.interpret(m, rule, language)
+        if found:
+            found.end = end
+            found.background = bool(self.background and self.background.match(text, end, limit))
+        return found
+
+    def _join_after(self, text: str, found: Found, limit: int) -> None:
+        """Extend ``found`` over the times of day, weekdays and day runs that follow it."""
+        for _ in range(4):
+            for pattern in self.after:
+                m = pattern.match(text, found.end, limit)
+                if m and m.group(0).strip():
+                    self._fill_extras(found, m)
+                    found.end = m.start() + len(m.group(0).rstrip())
+                    break
+            else:
+                return
+
+    def _fill_extras(self, found: Found, m: re.Match[str]) -> None:
+        for name, value in m.groupdict().items():
+            if value is None:
+                continue
+            key = _GROUP.match(name)
+            kind = key.group(1) if key else name
+            target = found.last or found.first
+            if kind == "wd" and target.weekday is None and _key(value) in self.weekdays:
+                target.weekday = _WEEKDAYS.index(self.weekdays[_key(value)])
+            elif kind == "ndays" and not found.rrule:
+                found.days = self.number(value)
+
+    # ------------------------------------------------------------------ interpret
+    def interpret(self, m: re.Match[str], rule: Rule, language: str) -> Found | None:
+        """The underspecified value of one match, or None when a part is impossible."""
+        first, last = When(unit=rule.unit), When()
+        found = Found(m.start(), m.end(), rule.name, first, swappable=rule.swappable)
+        recurrence: dict[str, Any] = {}
+        has_last = False
+        for name, value in m.groupdict().items():
+            key = _GROUP.match(name)
+            if value is None or key is None:
+                continue
+            kind, index = key.groups()
+            target = last if index == "2" else first
+            has_last = has_last or index == "2"
+            if not self._fill(found, target, kind, value.strip(), language, recurrence):
+                return None
+        if rule.rrule or rule.freq:
+            found.rrule = rule.rrule or self.build_rrule(rule.freq, recurrence)
+            return found if found.rrule else None
+        if has_last:
+            found.last = last
+        for when in (first, last) if has_last else (first,):
+            if when.top() == 3:
+                return None
+            if not _plausible(when):
+                if not (found.swappable and _plausible(_swapped(when))):
+                    return None
+                _swap(when)
+        return found
+
+    def _fill(self, found: Found, when: When, kind: str, value: str, language: str,
+              recurrence: dict[str, Any]) -> bool:
+        if kind in ("y", "yy", "roc", "rocq"):
+            if kind == "rocq" and language not in self.roc_languages:
+                return False
+            year = self.number(value)
+            if year is None:
+                return False
+            if isinstance(year, int):
+                year = (year + (2000 if year < 50 else 1900) if kind == "yy"
+                        else year + self.roc_offset if kind in ("roc", "rocq") else year)
+            when.year, when.explicit = year, True
+        elif kind == "m":
+            when.month = self.months.get(_key(value)) or self.number(value)
+        elif kind == "d":
+            when.day = self.number(value)
+        elif kind == "wd":
+            when.weekday = _WEEKDAYS.index(self.weekdays[_key(value)]) if _key(value) in self.weekdays else None
+        elif kind == "rel":
+            when.rel = self.relative_years.get(_key(value))
+        elif kind == "today":
+            when.today = True
+        elif kind == "mod":
+            found.mod = self.mods.get(_key(value))
+        elif kind == "ndays":
+            found.days = self.number(value)
+        elif kind in ("byday", "bydayto"):
+            recurrence[kind] = [self.weekdays[_key(w)] for w in self.weekday_words.findall(value)]
+        elif kind == "ord":
+            recurrence[kind] = self.ordinals.get(_key(value)) or self.number(value)
+        elif kind == "bymonthday":
+            days = [self.number(x) for x in self._numbers_in(value)]
+            recurrence[kind] = [d for d in days if isinstance(d, int) and 1 <= d <= 31]
+        elif kind == "bymonth":
+            recurrence[kind] = self.months.get(_key(value)) or self.number(value)
+        return True
+
+    def _numbers_in(self, text: str) -> list[str]:
+        chars = "".join(re.escape(c) for c in [*self.numerals, self.numeral_ten or ""] if c)
+        return re.findall(rf"\d+|[{chars}]+", text) if chars else _DIGITS.findall(text)
+
+    def number(self, text: str) -> int | str | None:
+        """Integer value of digits, Chinese numerals or a number word; ``MASK`` when masked."""
+        text = text.strip()
+        if self.masked.match(text):
+            return MASK
+        digits = _DIGITS.findall(text)
+        if digits:
+            return int("".join(digits))
+        if _key(text) in self.words:
+            return self.words[_key(text)]
+        return chinese_number(text, self.numerals, self.numeral_ten)
+
+    def build_rrule(self, freq: str | None, rec: dict[str, Any]) -> str | None:
+        """RFC 5545 rule from the recurrence groups (``FREQ=YEARLY;BYMONTH=3;BYDAY=3TU``)."""
+        if not freq:
+            return None
+        parts = [f"FREQ={freq}"]
+        if isinstance(rec.get("bymonth"), int):
+            parts.append(f"BYMONTH={rec['bymonth']}")
+        days = rec.get("byday") or []
+        if days and rec.get("bydayto"):
+            a, b = _WEEKDAYS.index(days[0]), _WEEKDAYS.index(rec["bydayto"][0])
+            days = list(_WEEKDAYS[a:b + 1]) if a <= b else [*_WEEKDAYS[a:], *_WEEKDAYS[:b + 1]]
+        if days:
+            ordinal = rec.get("ord") if isinstance(rec.get("ord"), int) else ""
+            parts.append("BYDAY=" + ",".join(f"{ordinal}{d}" for d in dict.fromkeys(days)))
+        if rec.get("bymonthday"):
+            parts.append("BYMONTHDAY=" + ",".join(str(d) for d in rec["bymonthday"]))
+        return ";".join(parts)
+
+
+# ---------------------------------------------------------------------- phase 2: anchoring
+def anchor(found: list[Found], doc_year: int | None = None, report_of=None) -> list[Mention]:
+    """Mentions with TIMEX3 values: each date anchored to the previous ones of its report."""
+    contexts: dict[Any, Context] = {}
+    mentions = []
+    for f in found:
+        if f.rrule:
+            mentions.append(Mention(f.start, f.end, {"start": None, "end": None, "mod": None, "rrule": f.rrule}))
+            continue
+        ctx = contexts.setdefault(report_of(f.start) if report_of else None, Context(doc_year))
+        if f.last:
+            _inherit(f.last, f.first)
+            _inherit(f.first, f.last)
+        if not all(_resolve(w, ctx, f.swappable) for w in (f.first, f.last) if w):
+            continue
+        if f.days and f.days > 1 and f.last is None and _is_full(f.first):
+            end = date(f.first.year, f.first.month, f.first.day) + timedelta(days=f.days - 1)
+            f.last = When(end.year, end.month, end.day, explicit=f.first.explicit)
+        _remember(ctx, f)
+        start = timex(f.first)
+        end = timex(f.last) if f.last else None
+        mentions.append(Mention(f.start, f.end, {"start": start, "end": end if end != start else None,
+                                                 "mod": f.mod, "rrule": None}))
+    return mentions
+
+
+def _inherit(target: When, source: When) -> None:
+    """Fill the parts of ``target`` coarser than the coarsest it states, from ``source``."""
+    top = target.top()
+    if top > 0 and target.year is None and target.rel is None:
+        target.year, target.rel, target.explicit = source.year, source.rel, source.explicit
+    if top > 1 and target.month is None:
+        target.month = source.month
+
+
+def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
+    """Fill ``when`` from the report context; False when it cannot stand (a lone 今天)."""
+    if when.today and when.day is None:
+        if not all(isinstance(x, int) for x in ctx.last):
+            return False
+        when.year, when.month, when.day = ctx.last
+    if when.rel is not None:
+        base = ctx.year if isinstance(ctx.year, int) else ctx.doc_year
+        when.year = base + when.rel if isinstance(base, int) else MASK
+    unstated_year = when.year is None and when.rel is None
+    if unstated_year and when.month is None and when.precision() != "year" and ctx.month:
+        when.year, when.month = ctx.month
+    if when.year is None and when.rel is None:
+        when.year = ctx.last[0]
+    if when.weekday is not None and _is_full(when) and _weekday(when) != when.weekday:
+        readings = [_swapped(when)] if swappable else []
+        if not when.explicit:
+            readings += [When(when.year + 1, when.month, when.day), When(when.year - 1, when.month, when.day)]
+        for r in readings:
+            if _is_full(r) and _plausible(r) and _weekday(r) == when.weekday:
+                when.year, when.month, when.day = r.year, r.month, r.day
+                break
+    return True
+
+
+def _remember(ctx: Context, f: Found) -> None:
+    latest = f.last or f.first
+    if latest.year is None or f.background:
+        return
+    ctx.last = (latest.year, latest.month, latest.day)
+    if latest.month is not None:
+        ctx.month = (latest.year, latest.month)
+    if latest.explicit and latest.rel is None:
+        ctx.year = latest.year
+
+
+def timex(when: When) -> str:
+    """TIMEX3 value: ``2009-03-17``, ``XXXX-03``, ``2016`` … at the value's precision."""
+    year = f"{when.year:04d}" if isinstance(when.year, int) else "XXXX"
+    if when.precision() == "year":
+        return year
+    month = f"{when.month:02d}" if isinstance(when.month, int) else "XX"
+    if when.precision() == "month":
+        return f"{year}-{month}"
+    day = f"{when.day:02d}" if isinstance(when.day, int) else "XX"
+    return f"{year}-{month}-{day}"
+
+
+def _is_full(when: When) -> bool:
+    return all(isinstance(x, int) for x in (when.year, when.month, when.day))
+
+
+def _weekday(when: When) -> int | None:
+    try:
+        return date(when.year, when.month, when.day).weekday()
+    except ValueError:
+        return None
+
+
+def _plausible(when: When) -> bool:
+    if isinstance(when.month, int) and not 1 <= when.month <= 12:
+        return False
+    if isinstance(when.day, int) and not 1 <= when.day <= 31:
+        return False
+    return not (_is_full(when) and _weekday(when) is None)
+
+
+def _swapped(when: When) -> When:
+    return When(when.year, when.day, when.month, when.weekday, when.rel, explicit=when.explicit)
+
+
+def _swap(when: When) -> None:
+    when.month, when.day = when.day, when.month
+
+
+# ---------------------------------------------------------------------- helpers
+def chinese_number(text: str, numerals: dict[str, int], ten: str | None) -> int | None:
+    """Value of a Chinese numeral: ``十七`` → 17, ``二十`` → 20, ``二〇一六`` → 2016.
+
+    >>> chinese_number("二十七", {"二": 2, "七": 7, "〇": 0, "一": 1, "六": 6}, "十")
+    27
+    """
+    if not text:
+        return None
+    if ten and ten in text:
+        left, _, right = text.partition(ten)
+        if (left and left not in numerals) or (right and right not in numerals):
+            return None
+        return (numerals[left] if left else 1) * 10 + (numerals[right] if right else 0)
+    if not all(ch in numerals for ch in text):
+        return None
+    return int("".join(str(numerals[ch]) for ch in text))
+
+
+def expand_templates(pattern: str, templates: dict[str, str], _depth: int = 0) -> str:
+    """``pattern`` with ``{name#suffix}`` replaced by template ``name``, its ``#`` group names suffixed."""
+    if _depth > 10:
+        raise ValueError(f"recursive date templates in {pattern!r}")
+
+    def replace(m: re.Match[str]) -> str:
+        name, suffix = m.group(1), m.group(2)
+        if name not in templates:
+            return m.group(0)
+        body = templates[name]
+        body = re.sub(r"\(\?P<(\w*)#(\w*)>", lambda g: f"(?P<{g.group(1)}{suffix}{g.group(2)}>", body)
+        body = re.sub(r"\(\?P=(\w*)#\)", lambda g: f"(?P={g.group(1)}{suffix})", body)
+        body = _TEMPLATE_REF.sub(lambda g: "{" + g.group(1) + "#" + (g.group(2) or suffix) + "}", body)
+        return "(?:" + expand_templates(body, templates, _depth + 1) + ")"
+
+    return _TEMPLATE_REF.sub(replace, pattern)
+
+
+def _key(text: str) -> str:
+    return " ".join(str(text).lower().split())
+
+
+@cache
+def date_rules(lang: str) -> DateRules:
+    """Compiled date rules for ``zh`` or ``es``, built once per process."""
+    return DateRules(lang)
+
+
+def document_year(found: list[Found], title: tuple[int, int] | None, reference: date | None) -> int | None:
+    """The year a document states in its title, else the reference date's year."""
+    if title:
+        for f in found:
+            if title[0] <= f.start < title[1] and f.first.explicit and isinstance(f.first.year, int):
+                return f.first.year
+    return reference.year if reference else None
+
+
+def reports_locator(segments):
+    """A function mapping a text offset to its report: the segment holding it, else the next one.
+
+    Text outside every segment (a title, a preamble, closing remarks) anchors the report that
+    follows it; after the last segment, the last report.
+    """
+    spans = sorted((s.start, s.end, s.report) for s in segments)
+    starts = [s[0] for s in spans]
+
+    def report_of(pos: int):
+        if not spans:
+            return None
+        i = bisect_right(starts, pos) - 1
+        if i >= 0 and pos < spans[i][1]:
+            return spans[i][2]
+        return spans[min(i + 1, len(spans) - 1)][2]
+
+    return report_of
+
+
+# ---------------------------------------------------------------------- spaCy component
 @Language.factory("extractor_dates", default_config={"lang": "zh"})
 def make_dates(nlp: Language, name: str, lang: str):
     """spaCy factory for the dates stage."""
@@ -13,11 +538,25 @@ def make_dates(nlp: Language, name: str, lang: str):
 
 
 class Finder:
-    """Pipeline component: sets ``doc._.dates``."""
+    """Pipeline component: sets ``doc._.dates`` (a list of :class:`Mention`)."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
+        self.rules = date_rules(lang)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.dates = []
+        found = self.match(doc)
+        self.set_annotations(doc, found)
         return doc
+
+    def match(self, doc: Doc) -> list[Found]:
+        """Underspecified dates of the document, outside communities and boilerplate."""
+        norm = doc._.norm
+        return self.rules.find(doc.text, norm.language, norm.boilerplate_start, doc._.communities or [])
+
+    def set_annotations(self, doc: Doc, found: list[Found]) -> None:
+        """Anchor ``found`` per report and store the mentions on ``doc._.dates``."""
+        layout = doc._.layout
+        year = document_year(found, layout.title if layout else None, doc._.reference_date)
+        report_of = reports_locator(layout.segments) if layout else None
+        doc._.dates = anchor(found, year, report_of)

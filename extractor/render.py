@@ -42,7 +42,7 @@ class Mark:
         classes = self.classes if first else " ".join(c + "-cont" if c in ("hl", "heading") else c
                                                           for c in self.classes.split())
         title = f' title="{escape(self.title)}"' if self.title else ""
-        return f'<{self.tag} class="{classes}"{title}>'
+        return f'<{self.tag} class="{classes}" data-span="{self.start},{self.end}"{title}>'
 
 
 def format_number(value: float | int) -> str:
@@ -57,7 +57,7 @@ def format_number(value: float | int) -> str:
 
 
 def describe_date(date: DateMention) -> str:
-    """The hover text of a date: ``XXXX-03-17``, ``XXXX-03-17 → XXXX-03-26``, ``XXXX-03 (END)``, or the rrule."""
+    """The hover text of a date: ``XXXX-03-17``, ``XXXX-03-17 → XXXX-03-26``, ``XXXX-03 (END)``, rrule."""
     if date.rrule:
         value = f"every {date.rrule}"
     else:
@@ -134,23 +134,59 @@ def find_heading(record: Record, text: str) -> tuple[int, int] | None:
     return start, pos + 1
 
 
-def blocks_of(document: Document, length: int) -> list[tuple[int, int, Record | None]]:
-    """The text cut into record blocks and the text outside records, in order, covering ``[0, length)``."""
-    blocks: list[tuple[int, int, Record | None]] = []
+@dataclass(frozen=True)
+class Block:
+    """A stretch of the text: one record, or text outside records (``blank`` when only whitespace)."""
+
+    start: int
+    end: int
+    record: Record | None = None
+    blank: bool = False
+
+    def open_html(self) -> str:
+        """The opening tags, with the record's header."""
+        span = f'data-span="{self.start},{self.end}"'
+        if self.blank:
+            return f'<div class="gap" {span}>'
+        if self.record is None:
+            return (f'<section class="outside" {span}><header class="rec-head">'
+                    '<span class="rkind">outside records</span></header><div class="rec-text">')
+        rec = self.record
+        return (f'<section class="record kind-{escape(rec.kind)}" id="{escape(rec.id)}" {span}>'
+                f'{record_header(rec)}<div class="rec-text">')
+
+    def close_html(self) -> str:
+        """The closing tags."""
+        return "</div>\n" if self.blank else "</div></section>\n"
+
+
+def blocks_of(document: Document, text: str) -> list[Block]:
+    """The text cut into record blocks and the text outside records, in order, covering all of it."""
+    blocks: list[Block] = []
     pos = 0
+
+    def outside(start: int, end: int) -> list[Block]:
+        """Text outside records, its surrounding whitespace split off as quiet gaps."""
+        piece = text[start:end]
+        lead, trail = len(piece) - len(piece.lstrip()), len(piece) - len(piece.rstrip())
+        if lead == len(piece):
+            return [Block(start, end, None, True)]
+        parts = [Block(start, start + lead, None, True), Block(start + lead, end - trail),
+                 Block(end - trail, end, None, True)]
+        return [b for b in parts if b.end > b.start]
+
     for record in sorted(document.records, key=lambda r: r.span[0]):
-        start, end = max(record.span[0], pos), min(record.span[1], length)
+        start, end = max(record.span[0], pos), min(record.span[1], len(text))
         if start > pos:
-            blocks.append((pos, start, None))
-        blocks.append((start, max(start, end), record))
+            blocks += outside(pos, start)
+        blocks.append(Block(start, max(start, end), record))
         pos = max(pos, end)
-    if pos < length or not blocks:
-        blocks.append((pos, length, None))
+    if pos < len(text) or not blocks:
+        blocks += outside(pos, len(text))
     return blocks
 
 
-def render_marked_text(text: str, marks: list[Mark], blocks: list[tuple[int, int, Record | None]],
-                       block_open, block_close) -> str:
+def render_marked_text(text: str, marks: list[Mark], blocks: list[Block]) -> str:
     """``text`` cut into ``blocks``, with ``marks`` drawn as properly nested elements.
 
     Where two marks cross, the inner one is closed and reopened; the first piece
@@ -158,22 +194,23 @@ def render_marked_text(text: str, marks: list[Mark], blocks: list[tuple[int, int
     classes, so each mark is counted once.
     """
     length = len(text)
-    clipped = [replace(m, start=min(max(m.start, 0), length), end=min(max(m.end, m.start, 0), length))
+    clipped = [m if 0 <= m.start <= m.end <= length
+               else replace(m, start=min(max(m.start, 0), length), end=min(max(m.end, m.start, 0), length))
                for m in marks]
     clipped.sort(key=lambda m: (m.start, m.layer, -m.end))
     order = {id(m): (m.layer, m.start, -m.end, i) for i, m in enumerate(clipped)}
-    cuts = sorted({0, length} | {b for block in blocks for b in block[:2]}
+    cuts = sorted({0, length} | {b.start for b in blocks} | {b.end for b in blocks}
                   | {m.start for m in clipped} | {m.end for m in clipped})
     out: list[str] = []
     drawn: set[int] = set()
     active: list[Mark] = []
     next_mark = 0
     for index, block in enumerate(blocks):
-        out.append(block_open(block))
+        out.append(block.open_html())
         stack: list[Mark] = []
         last = index == len(blocks) - 1
-        i = bisect.bisect_left(cuts, block[0])
-        while i < len(cuts) and (cuts[i] < block[1] or last):
+        i = bisect.bisect_left(cuts, block.start)
+        while i < len(cuts) and (cuts[i] < block.end or last):
             pos = cuts[i]
             stop = cuts[i + 1] if i + 1 < len(cuts) else pos
             i += 1
@@ -198,13 +235,14 @@ def render_marked_text(text: str, marks: list[Mark], blocks: list[tuple[int, int
             stack = wanted
             out.append(escape(text[pos:stop], quote=False))
         out.extend(f"</{m.tag}>" for m in reversed(stack))
-        out.append(block_close(block))
+        out.append(block.close_html())
     return "".join(out)
 
 
 def record_header(record: Record) -> str:
     """The bar above a record: id, kind, activity-type badges and the values found."""
-    parts = [f'<span class="rid">{escape(record.id)}</span>', f'<span class="rkind">{escape(record.kind)}</span>']
+    parts = [f'<span class="rid">{escape(record.id)}</span>',
+             f'<span class="rkind">{escape(record.kind)}</span>']
     for type_name in record.activity_types:
         cues = ", ".join(dict.fromkeys(c.text for c in record.type_evidence.get(type_name, [])))
         title = f' title="{escape("cues: " + cues)}"' if cues else ""
@@ -216,32 +254,14 @@ def record_header(record: Record) -> str:
     return f'<header class="rec-head">{" ".join(parts)}{values}</header>'
 
 
-def _block_open(block: tuple[int, int, Record | None]) -> str:
-    start, end, record = block
-    if record is None:
-        return (f'<section class="outside" data-span="{start},{end}">'
-                '<header class="rec-head"><span class="rkind">outside records</span></header>'
-                '<div class="rec-text">')
-    return (f'<section class="record kind-{escape(record.kind)}" id="{escape(record.id)}"'
-            f' data-span="{start},{end}">{record_header(record)}<div class="rec-text">')
-
-
-def _block_close(block: tuple[int, int, Record | None]) -> str:
-    return "</div></section>\n"
-
-
 def legend() -> str:
-    """The key to the colours and marks."""
-    items = [('<mark class="hl hl-date" title="normalized value">date</mark>', ""),
-             ('<mark class="hl hl-community" title="name / romanized">community</mark>', ""),
-             ('<mark class="hl hl-count" title="value (qualifier) category">count</mark>', ""),
-             ('<mark class="hl hl-community masked">×× community</mark>', "masked name"),
-             ('<span class="heading">heading</span>', ""),
-             ('<span class="cue">cue word</span>', "decides an activity type")]
-    cells = [f'<span class="key">{sample}{" " + escape(note) if note else ""}</span>' for sample, note in items]
-    # the legend samples are not extractions: give them other classes so they are not counted
-    html = "".join(cells).replace('class="hl ', 'class="legend-hl ')
-    return f'<div class="legend">{html} <span class="hint">hover a mark for its normalized value</span></div>'
+    """The key to the colours and marks (samples use ``key-*`` classes: they are not extractions)."""
+    items = [("key-date", "date", ""), ("key-community", "community", ""), ("key-count", "count", ""),
+             ("key-community masked", "×× community", "masked name"), ("key-heading", "heading", ""),
+             ("key-cue", "cue word", "decides an activity type")]
+    cells = "".join(f'<span class="key"><span class="{cls}">{escape(sample)}</span> {escape(note)}</span>'
+                    for cls, sample, note in items)
+    return f'<div class="legend">{cells} <span class="hint">hover a mark for its normalized value</span></div>'
 
 
 def badge_css() -> str:
@@ -251,7 +271,8 @@ def badge_css() -> str:
 
 
 CSS = """
-:root{--date:#ffd36b;--date-b:#c98a00;--community:#9fd3f5;--community-b:#2b7bb9;--count:#b9e89a;--count-b:#4c9a2a}
+:root{--date:#ffd36b;--date-b:#c98a00;--community:#9fd3f5;--community-b:#2b7bb9;
+ --count:#b9e89a;--count-b:#4c9a2a}
 *{box-sizing:border-box}
 body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans CJK SC","PingFang SC",
  "Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;color:#1d1d1f;background:#f4f5f7}
@@ -261,37 +282,41 @@ h1{font-size:1.45em;margin:.2em 0 .1em}
 .meta b{color:#1d1d1f}
 .warnings{color:#8a4b00;font-size:.9em;margin:.3em 0}
 .legend{position:sticky;top:0;z-index:2;background:#fff;border:1px solid #ddd;border-radius:6px;
- padding:6px 10px;margin:8px 0 14px;font-size:.85em;display:flex;flex-wrap:wrap;gap:6px 14px;align-items:center}
+ padding:6px 10px;margin:8px 0 14px;font-size:.85em;
+ display:flex;flex-wrap:wrap;gap:6px 14px;align-items:center}
 .legend .hint{color:#777}
 section{background:#fff;border:1px solid #d9dce1;border-left:5px solid #6b7a90;border-radius:6px;
  margin:0 0 12px;overflow:hidden}
 section.kind-overview{border-left-color:#b07cc6}
 section.outside{background:transparent;border-style:dashed;border-left-width:1px;color:#777}
-.rec-head{background:#eef0f3;padding:5px 10px;font-size:.82em;display:flex;flex-wrap:wrap;gap:4px 8px;align-items:center}
+.rec-head{background:#eef0f3;padding:5px 10px;font-size:.82em;
+ display:flex;flex-wrap:wrap;gap:4px 8px;align-items:center}
 section.outside .rec-head{background:transparent;font-style:italic}
 .rid{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-weight:600}
 .rkind{color:#555;text-transform:uppercase;letter-spacing:.04em;font-size:.9em}
-.badge{color:#fff;border-radius:10px;padding:0 8px;font-size:.95em;white-space:nowrap}
+.badge{color:#fff;background:#6b7a90;border-radius:10px;padding:0 8px;font-size:.95em;white-space:nowrap}
 .vals{flex-basis:100%;display:flex;flex-wrap:wrap;gap:3px 6px}
 .val{border-radius:3px;padding:0 5px;font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.95em}
 .v-date{background:var(--date)}.v-community{background:var(--community)}.v-count{background:var(--count)}
+.gap{white-space:normal}
 .rec-text{white-space:pre-wrap;overflow-wrap:anywhere;padding:8px 12px 10px;line-height:2}
-mark,.legend-hl{color:inherit;border-radius:3px;padding:1px 0;border-bottom:2px solid transparent}
-.hl-date,.hl-date-cont{background:var(--date);border-bottom-color:var(--date-b)}
-.hl-community,.hl-community-cont{background:var(--community);border-bottom-color:var(--community-b)}
-.hl-count,.hl-count-cont{background:var(--count);border-bottom-color:var(--count-b)}
+mark,.legend [class^=key-]{color:inherit;border-radius:3px;padding:1px 0;border-bottom:2px solid transparent}
+.hl-date,.key-date{background:var(--date);border-bottom-color:var(--date-b)}
+.hl-community,.key-community{background:var(--community);border-bottom-color:var(--community-b)}
+.hl-count,.key-count{background:var(--count);border-bottom-color:var(--count-b)}
 mark mark{padding:0;box-shadow:0 0 0 1px #0006}
 .masked{background-image:repeating-linear-gradient(135deg,#0000 0 4px,#0002 4px 6px);outline:1px dashed #b00}
-.hl.masked::after,.legend-hl.masked::after{content:"masked";font-size:.6em;vertical-align:super;color:#b00;margin-left:1px}
-.heading,.heading-cont{font-weight:700;text-decoration:underline 2px #6b7a90;text-underline-offset:4px}
-.cue{text-decoration:underline dotted 2px #8e44ad;text-underline-offset:3px}
+.hl.masked::after,.key-community.masked::after{content:"masked";font-size:.6em;vertical-align:super;
+ color:#b00;margin-left:1px}
+.heading,.heading-cont,.key-heading{font-weight:700;text-decoration:underline 2px #6b7a90;text-underline-offset:4px}
+.cue,.key-cue{text-decoration:underline dotted 2px #8e44ad;text-underline-offset:3px}
 """
 
 
 def render_document_html(document: Document, text: str) -> str:
     """A self-contained HTML page showing ``text`` with ``document``'s extractions marked."""
     marks = collect_marks(document, text)
-    body = render_marked_text(text, marks, blocks_of(document, len(text)), _block_open, _block_close)
+    body = render_marked_text(text, marks, blocks_of(document, text))
     totals = {kind: sum(len(getattr(r, kind)) for r in document.records) for kind in MENTION_KINDS}
     name = (document.source or "text").replace("\\", "/").rsplit("/", 1)[-1]
     heading = document.title or name

@@ -1,0 +1,50 @@
+"""Adversarial 1 MB inputs finish in bounded time (no catastrophic backtracking) with valid spans.
+
+The budget is loose on purpose (no timing asserts in unit tests): it only catches a
+pattern that goes quadratic or exponential. ``make bench`` measures the real times.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.batch import DocumentTimeoutError, time_budget
+
+SIZE = 1_000_000  # bytes of UTF-8
+BUDGET = 120.0  # seconds per input, generous: a healthy pipeline needs a few seconds
+
+# name: (repeated unit, forced language or None to detect)
+HOSTILE = {
+    "shequ": ("社區", None),
+    "item-markers": ("1、", None),
+    "item-markers-zh": ("1、", "zh-Hans"),
+    "digits": ("1234567890", None),
+    "digits-zh": ("1234567890", "zh-Hant"),
+    "open-parens": ("(", None),
+    "open-parens-zh": ("(", "zh-Hans"),
+    "masks": ("××", "zh-Hans"),
+    "line-zh": ("居民参加活动志愿者服务社区花园清洁宣传", None),
+    "line-es": ("vecinos de la colonia participaron en la jornada ", None),
+}
+
+
+def hostile_text(unit: str, size: int = SIZE) -> str:
+    """``unit`` repeated to about ``size`` bytes of UTF-8, in one line."""
+    return unit * max(1, size // len(unit.encode("utf-8")))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("unit", "lang"), list(HOSTILE.values()), ids=list(HOSTILE))
+def test_hostile_input_finishes_with_valid_spans(unit, lang):
+    from extractor import Extractor
+
+    text = hostile_text(unit)
+    try:
+        with time_budget(BUDGET):
+            document = Extractor(lang=lang).extract(text)
+    except DocumentTimeoutError:
+        pytest.fail(f"{len(text)} characters of {unit!r} took over {BUDGET:g}s: a stage backtracks or loops")
+    for record in document.records:
+        assert 0 <= record.span[0] <= record.span[1] <= len(text)
+        for mention in [*record.dates, *record.communities, *record.counts]:
+            assert text[mention.span[0]:mention.span[1]] == mention.text
