@@ -3,24 +3,28 @@
 ``patterns/<lang>/activities.yaml`` lists, for every type of the contract, cue regexes
 grouped by weight. All cues of a language are compiled into one regex shaped as a
 character trie over their literal prefixes, so a record is scanned once whatever the
-size of the lexicon, and at one place the longest cue wins. A cue with a weight <= 0
+size of the lexicon, and at one place the longest cue wins. Case is ignored by matching
+the lowercased text (cues are written in lowercase). A cue with a weight <= 0
 is a negative cue: it lowers the score of its type and masks the shorter cues it covers
 (``宣传周`` names a period, not a campaign).
 
 A record's score for a type is the sum of the weights of its cues; a cue in the heading
 counts ``heading_factor`` times, and repeats of one cue in the body count at most
 ``max_repeats`` times. The best type wins when it passes ``threshold``; other types join
-it only with strong evidence (``secondary_min`` and ``secondary_ratio`` of the best
-score). Overviews have their own, stricter rules. A record with no winning type is
-``other``.
+it only with strong evidence (``secondary_min``, ``secondary_ratio`` of the best score,
+``secondary_support`` distinct cue words, a cue in the heading counting one more).
+Overviews have their own, stricter rules. A record with no winning type is ``other``.
+Its evidence is the first ``max_evidence`` cues of each chosen type.
 """
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from itertools import islice
 from typing import Any
 
 from spacy.language import Language
@@ -33,6 +37,8 @@ from .resources import expand_parts, load_patterns
 OTHER = "other"
 _META = set(".^$*+?{}[]|()\\")
 _QUANTIFIERS = set("?*+{")
+_ESCAPE = re.compile(r"\\.")
+_MAX_VARIANTS = 64
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,8 @@ class Choice:
 
     threshold: float  # the best type must reach this score
     secondary_min: float  # another type must reach this score ...
-    secondary_ratio: float  # ... and this fraction of the best score
+    secondary_ratio: float  # ... and this fraction of the best score ...
+    secondary_support: int = 2  # ... from this many distinct cue words (a heading cue counts one more)
     max_types: int = 3
 
 
@@ -55,6 +62,78 @@ class CueHit:
     in_heading: bool = False
 
 
+def top_level_alternatives(regex: str) -> list[str]:
+    """``regex`` split at the ``|`` that are outside any group or character class.
+
+    >>> top_level_alternatives("a|b(?:c|d)|[|]")
+    ['a', 'b(?:c|d)', '[|]']
+    """
+    parts, depth, in_class, escaped, last = [], 0, False, False, 0
+    for i, ch in enumerate(regex):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(regex[last:i])
+            last = i + 1
+    return [*parts, regex[last:]]
+
+
+def _group_end(regex: str, start: int) -> int:
+    """Index of the ``)`` closing the group opened at ``regex[start]``."""
+    depth, in_class, escaped = 0, False, False
+    for i in range(start, len(regex)):
+        ch = regex[i]
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise PatternError(f"unbalanced group in cue {regex!r}")
+
+
+def expand_alternatives(source: str) -> list[str]:
+    """Variants of ``source`` that do not open with an alternation, so each joins the trie by its literal.
+
+    >>> expand_alternatives("(?:入户|上门)宣传")
+    ['入户宣传', '上门宣传']
+    >>> expand_alternatives("a|(?:b|c)d?")
+    ['a', 'bd?', 'cd?']
+    >>> expand_alternatives("(?:a|b)?c")
+    ['(?:a|b)?c']
+    """
+    alternatives = top_level_alternatives(source)
+    if len(alternatives) > 1:
+        variants = [v for a in alternatives for v in expand_alternatives(a)]
+    elif source.startswith("(?:"):
+        end = _group_end(source, 0)
+        after = source[end + 1:]
+        if after[:1] and after[0] in _QUANTIFIERS:
+            return [source]
+        variants = [v for a in top_level_alternatives(source[3:end]) for v in expand_alternatives(a + after)]
+    else:
+        return [source]
+    return variants if len(variants) <= _MAX_VARIANTS else [source]
+
+
 def split_literal_prefix(source: str) -> tuple[str, str]:
     """``source`` split into a leading literal (no regex syntax) and the regex that follows.
 
@@ -65,18 +144,8 @@ def split_literal_prefix(source: str) -> tuple[str, str]:
     >>> split_literal_prefix("a|b")
     ('', 'a|b')
     """
-    depth, escaped = 0, False
-    for ch in source:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            return "", source
+    if len(top_level_alternatives(source)) > 1:
+        return "", source
     i = 0
     while i < len(source) and source[i] not in _META:
         i += 1
@@ -85,80 +154,126 @@ def split_literal_prefix(source: str) -> tuple[str, str]:
     return source[:i], source[i:]
 
 
-def trie_regex(sources: list[str], ignore_case: bool = False, word_bounded: bool = False) -> str:
-    """One regex matching any of ``sources``; the match of ``sources[n]`` closes the group ``c<n>``.
+def trie_regex(sources: list[str], word_bounded: bool = False) -> tuple[str, dict[str, int]]:
+    """One regex matching any of ``sources``, and the index of the source behind each marker group.
 
-    Sources sharing a literal prefix share a branch of the trie. At each node the branches
-    holding longer sources are tried first, so at one place the longest (most specific) cue
-    wins; among sources of equal length, the one listed first (callers list negative cues first).
+    Each source is expanded into variants without a leading alternation; variants sharing
+    a literal prefix share a branch of a character trie, so at each place of the text only
+    the branch of its first character is tried. A match of a variant of ``sources[n]``
+    ends by closing an empty group whose name maps to ``n`` (read it with ``lastgroup``).
+    At each node the branches holding longer sources are tried first, so at one place the
+    longest (most specific) cue wins; among equal lengths, the source listed first.
+    ``word_bounded`` cues start and end at word boundaries.
 
-    >>> m = re.search(trie_regex(["宣传", "宣传周", "横幅"]), "社工宣传周")
-    >>> m.group(0), m.lastgroup
-    ('宣传周', 'c1')
+    >>> regex, cue_of = trie_regex(["宣传", "宣传周", "横幅"])
+    >>> m = re.search(regex, "社工宣传周")
+    >>> m.group(0), cue_of[m.lastgroup]
+    ('宣传周', 1)
     """
     root: dict[str, Any] = {}
+    cue_of: dict[str, int] = {}
     for n, source in enumerate(sources):
-        prefix, rest = split_literal_prefix(source)
-        node = root
-        for ch in prefix.lower() if ignore_case else prefix:
-            node = node.setdefault(ch, {})
-        node.setdefault("", []).append((rest, n))
+        for k, variant in enumerate(expand_alternatives(source)):
+            prefix, rest = split_literal_prefix(variant)
+            node = root
+            for ch in prefix:
+                node = node.setdefault(ch, {})
+            name = f"c{n}_{k}"
+            cue_of[name] = n
+            node.setdefault("", []).append((len(source), rest, name))
     tail = r"(?!\w)" if word_bounded else ""
 
-    def emit(node: dict[str, Any]) -> tuple[str, int]:
-        """The regex of a trie node, and the length of its longest cue (alternatives are tried longest first)."""
+    def emit(node: dict[str, Any], top: bool = False) -> tuple[str, int]:
+        """The regex of a trie node, and the length of its longest source."""
         alternatives = []
         for ch, child in node.items():
             if ch:
                 regex, size = emit(child)
-                alternatives.append((size, re.escape(ch) + regex))
-        for rest, n in node.get("", []):
-            alternatives.append((len(sources[n]), f"(?:{rest}){tail}(?P<c{n}>)" if rest else f"{tail}(?P<c{n}>)"))
+                # At the top, (?<!\w)x is written x(?<!\w.): the branch still opens with a plain literal.
+                bound = r"(?<!\w.)" if top and word_bounded else ""
+                alternatives.append((size, re.escape(ch) + bound + regex))
+        for size, rest, name in node.get("", []):
+            bound = r"(?<!\w)" if top and word_bounded else ""
+            alternatives.append((size, f"{bound}(?:{rest}){tail}(?P<{name}>)" if rest else f"{tail}(?P<{name}>)"))
         alternatives.sort(key=lambda a: -a[0])  # stable: equal lengths keep the callers' order
         regex = "|".join(a[1] for a in alternatives)
         return (regex if len(alternatives) == 1 else f"(?:{regex})"), alternatives[0][0]
 
-    head = r"(?<!\w)" if word_bounded else ""
-    return head + emit(root)[0] if sources else r"(?!x)x"
+    return (emit(root, top=True)[0] if sources else r"(?!x)x"), cue_of
 
 
 class CueLexicon:
     """Compiled activity cues and choice rules of one language (``patterns/<lang>/activities.yaml``)."""
 
     def __init__(self, lang: str) -> None:
+        self.lang = lang
         data = load_patterns(lang, "activities")
         parts = data.get("parts", {})
+        settings = data.get("settings", {})
+        self.ignore_case = bool(settings.get("ignore_case", True))
         weighted: dict[str, list[tuple[str, float]]] = {}
         for type_name, groups in (data.get("types") or {}).items():
             for weight, sources in (groups or {}).items():
                 for source in sources or []:
-                    cue = weighted.setdefault(expand_parts(str(source), parts), [])
+                    regex = expand_parts(str(source), parts)
+                    if self.ignore_case and _ESCAPE.sub("", regex) != _ESCAPE.sub("", regex).lower():
+                        raise PatternError(f"cue {source!r} in patterns/{lang}/activities.yaml: write it in lowercase")
+                    cue = weighted.setdefault(regex, [])
                     if any(t == type_name for t, _ in cue):
                         raise PatternError(f"cue {source!r} listed twice for {type_name} in patterns/{lang}")
                     cue.append((type_name, float(weight)))
-        # Negative cues first, so that they win over a positive cue ending at the same trie node.
+        # Negative cues first, so that they win over a positive cue of the same length at the same place.
         self.sources = sorted(weighted, key=lambda s: min(w for _, w in weighted[s]) > 0)
         self.weights = [tuple(weighted[s]) for s in self.sources]
-        settings = data.get("settings", {})
-        flags = re.IGNORECASE if settings.get("ignore_case", True) else 0
-        regex = trie_regex(self.sources, bool(flags), bool(settings.get("word_bounded", False)))
-        try:
-            self.pattern = re.compile(regex, flags)
-        except re.error as exc:
-            raise PatternError(f"bad activity cue in patterns/{lang}/activities.yaml: {exc}") from exc
+        self.positive = [frozenset(t for t, w in cue if w > 0) for cue in self.weights]
+        regex, self.cue_of = trie_regex(self.sources, bool(settings.get("word_bounded", False)))
+        self.pattern = _compile(regex, lang)
+        self._regex = regex
         self.heading_factor = float(settings.get("heading_factor", 3))
         self.max_repeats = int(settings.get("max_repeats", 3))
+        self.max_hits = int(settings.get("max_hits", 2000))
+        self.max_evidence = int(settings.get("max_evidence", 20))
         self.choices = {kind: Choice(**settings[kind]) for kind in ("activity", "overview")}
 
+    @cached_property
+    def pattern_ignoring_case(self) -> re.Pattern[str]:
+        """The cue regex for texts whose lowercase form changes length (rare letters such as İ)."""
+        return _compile(self._regex, self.lang, re.IGNORECASE)
+
     def find(self, text: str, start: int, end: int, heading: tuple[int, int] | None = None) -> list[CueHit]:
-        """The cues in ``text[start:end]``, each marked when it starts inside ``heading``."""
+        """The cues in ``text[start:end]`` (at most ``max_hits``), each marked when it starts inside ``heading``."""
+        chunk, pattern = text[start:end], self.pattern
+        if self.ignore_case:
+            lowered = chunk.lower()
+            if len(lowered) == len(chunk):
+                chunk = lowered
+            else:
+                pattern = self.pattern_ignoring_case
         h_start, h_end = heading or (0, 0)
-        return [CueHit(m.start(), m.end(), int(m.lastgroup[1:]), h_start <= m.start() < h_end)
-                for m in self.pattern.finditer(text, start, end) if m.end() > m.start()]
+        hits = []
+        for m in islice(pattern.finditer(chunk), self.max_hits):
+            if m.end() > m.start():
+                s = start + m.start()
+                hits.append(CueHit(s, start + m.end(), self.cue_of[m.lastgroup], h_start <= s < h_end))
+        return hits
 
     def cue_types(self, hit: CueHit) -> tuple[tuple[str, float], ...]:
         """``(type, weight)`` pairs of the cue found by ``hit``."""
         return self.weights[hit.cue]
+
+
+def _compile(regex: str, lang: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile the cue regex; the garbage collector is paused meanwhile (parsing thousands of
+    nodes next to spaCy's heap otherwise spends most of its time in collections)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return re.compile(regex, flags)
+    except re.error as exc:
+        raise PatternError(f"bad activity cue in patterns/{lang}/activities.yaml: {exc}") from exc
+    finally:
+        if paused:
+            gc.enable()
 
 
 @cache
@@ -167,9 +282,23 @@ def cue_lexicon(lang: str) -> CueLexicon:
     return CueLexicon(lang)
 
 
-def score_types(hits: list[CueHit], lexicon: CueLexicon) -> dict[str, float]:
-    """Score of each type from the cues of one record."""
-    scores: dict[str, float] = defaultdict(float)
+@dataclass
+class TypeScore:
+    """The evidence for one type in one record: summed cue weights and its distinct positive cue words."""
+
+    score: float = 0.0
+    words: set[str] = field(default_factory=set)
+    in_heading: bool = False
+
+    @property
+    def support(self) -> int:
+        """Distinct cue words, plus one when a cue is in the heading."""
+        return len(self.words) + self.in_heading
+
+
+def score_types(text: str, hits: list[CueHit], lexicon: CueLexicon) -> dict[str, TypeScore]:
+    """Score of each type from the cues ``hits`` found in ``text``."""
+    scores: dict[str, TypeScore] = defaultdict(TypeScore)
     repeats: Counter[int] = Counter()
     for hit in hits:
         factor = lexicon.heading_factor if hit.in_heading else 1.0
@@ -178,23 +307,34 @@ def score_types(hits: list[CueHit], lexicon: CueLexicon) -> dict[str, float]:
             if repeats[hit.cue] > lexicon.max_repeats:
                 continue
         for type_name, weight in lexicon.cue_types(hit):
-            scores[type_name] += weight * factor
+            scores[type_name].score += weight * factor
+            if weight > 0:
+                scores[type_name].words.add(text[hit.start:hit.end].casefold())
+                scores[type_name].in_heading |= hit.in_heading
     return dict(scores)
 
 
-def choose_types(scores: dict[str, float], choice: Choice) -> list[str]:
+def choose_types(scores: dict[str, TypeScore], choice: Choice) -> list[str]:
     """The winning types, best first; ``["other"]`` when none passes.
 
-    >>> choose_types({"publicity": 9, "children_youth": 2}, Choice(3, 4, 0.4))
+    >>> rules = Choice(threshold=3, secondary_min=6, secondary_ratio=0.25, secondary_support=2)
+    >>> top = TypeScore(20, {"横幅", "宣传"})
+    >>> choose_types({"publicity": top, "children_youth": TypeScore(4, {"学生"})}, rules)
     ['publicity']
-    >>> choose_types({"publicity": 9, "environmental_cleanup": 6}, Choice(3, 4, 0.4))
+    >>> choose_types({"publicity": top, "environmental_cleanup": TypeScore(8, {"垃圾", "清扫"})}, rules)
     ['publicity', 'environmental_cleanup']
+    >>> choose_types({"publicity": top, "volunteer_mobilization": TypeScore(6, {"志愿者"})}, rules)
+    ['publicity']
+    >>> choose_types({"volunteer_mobilization": TypeScore(2, {"志愿者"})}, rules)
+    ['other']
     """
-    ranked = sorted(((s, t) for t, s in scores.items() if s >= choice.threshold and t != OTHER), reverse=True)
+    ranked = sorted(((ts.score, t, ts.support) for t, ts in scores.items()
+                     if ts.score >= choice.threshold and t != OTHER), reverse=True)
     if not ranked:
         return [OTHER]
     best = ranked[0][0]
-    chosen = [t for s, t in ranked if s == best or (s >= choice.secondary_min and s >= choice.secondary_ratio * best)]
+    chosen = [t for s, t, n in ranked if s == best or (s >= choice.secondary_min and n >= choice.secondary_support
+                                                      and s >= choice.secondary_ratio * best)]
     return chosen[: choice.max_types]
 
 
@@ -202,10 +342,12 @@ def type_record(text: str, start: int, end: int, heading: tuple[int, int] | None
                 lexicon: CueLexicon) -> tuple[list[str], dict[str, list[Mention]]]:
     """Activity types of the record ``text[start:end]`` and, for each, the cues that decided it."""
     hits = lexicon.find(text, start, end, heading)
-    types = choose_types(score_types(hits, lexicon), lexicon.choices[kind])
-    evidence = {t: [Mention(h.start, h.end, {}) for h in hits
-                    if any(c == t and w > 0 for c, w in lexicon.cue_types(h))]
-                for t in types if t != OTHER}
+    types = choose_types(score_types(text, hits, lexicon), lexicon.choices[kind])
+    evidence: dict[str, list[Mention]] = {t: [] for t in types if t != OTHER}
+    for hit in hits:
+        for t in lexicon.positive[hit.cue]:
+            if t in evidence and len(evidence[t]) < lexicon.max_evidence:
+                evidence[t].append(Mention(hit.start, hit.end, {}))
     return types, evidence
 
 

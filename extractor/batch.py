@@ -400,7 +400,7 @@ def _csv_documents(path: Path, trusted: bool) -> Iterator[tuple[str, str, bool]]
         reader = csv.reader(fh)
         try:
             header = next(reader, None)
-            if header is None and not trusted:
+            if header is None:
                 return
             if header != CSV_COLUMNS:
                 raise ExtractorError(f"cannot resume: {path} is not a CSV written by 'extractor batch'")

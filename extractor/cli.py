@@ -79,8 +79,8 @@ def batch(
 ) -> None:
     """Process many reports into one file, one JSON line per document.
 
-    Exit code 0: every document succeeded; 3: the output holds error lines; 130: interrupted
-    (the output is still valid: run again with --resume).
+    Exit codes: 0 all documents succeeded; 3 some failed (error lines in OUT);
+    130 interrupted (OUT is valid: run again with --resume).
     """
     from .batch import BatchOptions, run_batch
 
@@ -136,6 +136,9 @@ def _write_atomically(path: Path, content: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(content)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates files readable by the owner only
     os.replace(tmp, path)
 
 

@@ -102,14 +102,16 @@ class ChineseRules:
         self.phase = compile_pattern(data["phase"], parts)
         self.phase_end = compile_pattern("(?:" + data["phase"] + ")$", parts)
         self.unit = compile_pattern(data["name_unit"], parts)
-        self.run = compile_pattern("(?:" + data["name_unit"] + ")+$", parts)
+        # a run of name units ending at the suffix; it does not begin with a bracketed number ((1)某某新村)
+        self.run = compile_pattern("(?:" + data["name_start_unit"] + ")(?:" + data["name_unit"] + ")*$", parts)
         self.mask = compile_pattern(parts["mask"])
         self.name_min = int(data.get("name_min", 2))
         self.name_max = int(data.get("name_max", 4))
         # Strong boundaries: words of two or more characters and administrative units; single-character
         # words may also begin a name (和平, 向阳, 回春岭) and get a second look.
         admin = set(data.get("admin_units", []))
-        self.left_strong = tuple(w for w in set(data["left_boundaries"]) | admin if len(w) > 1 or w in admin)
+        self.left_words = tuple(w for w in data["left_boundaries"] if len(w) > 1)
+        self.left_strong = self.left_words + tuple(admin)
         self.left_single = {w for w in data["left_boundaries"] if len(w) == 1} - admin
         self.forbidden = set(data.get("forbidden_chars", ""))
         self.generic = tuple(data.get("generic_words", []))
@@ -133,7 +135,7 @@ class ChineseRules:
         found: list[Candidate] = []
         for m in self.suffix_re.finditer(text, 0, limit):
             found.extend(self.at_suffix(text, m, norm, language, entities))
-        return consistent(found, text)
+        return consistent(found, text, limit)
 
     def at_suffix(self, text: str, m: re.Match[str], norm, language: str,
                   entities: list[tuple[int, int]]) -> list[Candidate]:
@@ -214,7 +216,7 @@ class ChineseRules:
             if single:
                 before = p - 1
                 sandwiched = (before == 0 or not self.unit.match(text, before - 1)
-                              or text.endswith(self.left_strong, 0, before) or text[before - 1] in self.left_single)
+                              or text.endswith(self.left_words, 0, before) or text[before - 1] in self.left_single)
                 if not sandwiched or text[p - 1] in self.forbidden:
                     return p
                 pending = p
@@ -313,11 +315,17 @@ def _pinyin(text: str) -> list[str]:
     return out
 
 
-def consistent(found: list[Candidate], text: str) -> list[Candidate]:
+def consistent(found: list[Candidate], text: str, limit: int) -> list[Candidate]:
     """One name per document: a mention ending with a shorter name found elsewhere is cut to it
-    (某市松涛社区 -> 松涛社区), and a weak mention stays only when its name is confirmed or masked."""
+    (某市松涛社区 -> 松涛社区), a weak mention stays only when its name is confirmed or masked, and the
+    other occurrences of a confirmed name are mentions too (连夸松涛社区工作者)."""
     spans = {text[c.start:c.end] for c in found if c.name == text[c.start:c.end]}
     strong = {_core(c.name) for c in found if not c.weak}
+    kinds = {c.name: (c.kind, c.masked) for c in found if not c.weak and c.name == text[c.start:c.end]}
+    for name, (kind, masked) in kinds.items():
+        if len(name) >= 3:
+            found.extend(Candidate(m.start(), m.end(), name, kind, masked=masked)
+                         for m in re.finditer(re.escape(name), text[:limit]))
     out = []
     for c in found:
         own = text[c.start:c.end]
@@ -395,6 +403,7 @@ class SpanishRules:
         self.heading_place = compile_pattern(data["heading_place"], parts)
         self.closers = compile_pattern(data["list_closers"], parts)
         self.roman_or_number = compile_pattern(r"(?:[IVXL]+|\d+)$")
+        self.quantity = compile_pattern(r"[ ]+[a-záéíóúñü]")
         self.mask = compile_pattern(parts["mask"])
         self.model_labels = data.get("model_labels", ["LOC", "GPE", "ORG", "FAC"])
         self.sentence_openers = set(data.get("sentence_openers", []))
@@ -441,7 +450,8 @@ class SpanishRules:
             keep = info.get("keep_capitalized")
             if keep and word[0].isupper() and not number and (keep == "always" or " " not in name):
                 name = f"{word} {name}"
-            first = Item(m.start(), first.end, name)
+            quoted = text[first.start - 1:first.start] in "«\"“" and text[first.end:first.end + 1] in "»\"”"
+            first = Item(m.start(), first.end + quoted, name)
         items, closed = self.list_after(text, first)
         found = [first] + (items if plural or closed else [])
         return [self.candidate(it, kind) for it in found]
@@ -460,6 +470,8 @@ class SpanishRules:
         if nested and nested.end() < len(name) and not self.triggers[
                 re.sub(r"\s+", " ", nested.group().strip().lower())][0].get("keep_capitalized"):
             start, name = start + nested.end(), name[nested.end():]  # junta de vecinos del Ensanche X -> X
+        if name.isdigit() and self.quantity.match(text, end):
+            return None  # 200 casas: a quantity, not a name
         cut = self.trailing_place.search(name)
         if cut and cut.start() > 0:
             end, name = start + cut.start(), name[:cut.start()]
@@ -498,10 +510,11 @@ class SpanishRules:
             if item is None:
                 closed = closed or coordinated
                 break
-            if self.roman_or_number.fullmatch(item.name) and " " in previous.name:
+            if self.roman_or_number.fullmatch(item.name):
                 stem = previous.name.rsplit(" ", 1)
-                if self.roman_or_number.fullmatch(stem[1]):
-                    item = Item(item.start, item.end, f"{stem[0]} {item.name}")  # Los Robles I y II
+                if len(stem) < 2 or not self.roman_or_number.fullmatch(stem[1]):
+                    break  # a bare number that continues no numbered name
+                item = Item(item.start, item.end, f"{stem[0]} {item.name}")  # Los Robles I y II
             items.append(item)
             closed = closed or coordinated
             previous, pos = item, item.end

@@ -138,6 +138,36 @@ def _expand_words(words: list[str]) -> list[str]:
     return out
 
 
+def trie_alternation(words: list[str], fold: bool = False) -> str:
+    """A regex matching any of ``words``, shaped as a prefix tree (fast on long lists), longest first.
+
+    >>> trie_alternation(["persona", "personas", "pan"])
+    'p(?:an|ersona(?:s)?)'
+    """
+    trie: dict[str, Any] = {}
+    for word in {w.lower() if fold else w for w in words if w}:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie) or "(?!)"
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    ends = "" in node
+    branches = []
+    for ch in sorted(k for k in node if k):
+        child = node[ch]
+        while len(child) == 1 and "" not in child:  # a chain of single letters stays literal
+            (nxt, child), = child.items()
+            ch += nxt
+        branches.append(re.escape(ch) + _trie_regex(child))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends else body
+
+
 def _regex_alternation(keys: list[str]) -> str:
     """Alternation of regex keys, longest source first (so 将近 is tried before 近)."""
     return "|".join(f"(?:{k})" for k in sorted(keys, key=len, reverse=True)) or "(?!)"
@@ -186,8 +216,8 @@ class CountRules:
         money_words = [w for w, c in self.units.items() if c == "money"]
         parts = dict(data.get("parts") or {})
         parts.update({
-            "unit": word_alternation(list(self.units)) or "(?!)",
-            "money_word": word_alternation(money_words) or "(?!)",
+            "unit": trie_alternation(list(self.units)),
+            "money_word": trie_alternation(money_words),
             "qual_before": _regex_alternation(list((quals.get("before") or {}).keys())),
             "qual_mid": _regex_alternation(list((quals.get("mid") or {}).keys())),
             "qual_after": _regex_alternation(list((quals.get("after") or {}).keys())),
@@ -196,18 +226,22 @@ class CountRules:
             "currency_symbol": word_alternation(data.get("currency_symbols", [])) or "(?!)",
             "mult": word_alternation(list(data.get("multipliers") or {})) or "(?!)",
             "coll": word_alternation(list(data.get("collectives") or {})) or "(?!)",
-            "number_word": word_alternation(data.get("number_words", [])) or "(?!)",
+            "number_word": trie_alternation(data.get("number_words", [])),
         })
         self.patterns = [compile_pattern(p, parts, self.flags) for p in data.get("patterns", [])]
         self.not_counts = [compile_pattern(p, parts, self.flags) for p in data.get("not_counts", [])]
         self.ellipsis = compile_pattern(data["ellipsis"], parts, self.flags) if data.get("ellipsis") else None
         self.names = compile_pattern(data["names"], parts, self.flags) if data.get("names") else None
+        self.anchor = compile_pattern(data["anchor"], parts, self.flags) if data.get("anchor") else None
+        self.chunk_before = int(data.get("chunk_before", 60))
+        self.chunk_after = int(data.get("chunk_after", 200))
+        self.max_mentions = int(data.get("max_mentions", 10000))
         self.ellipsis_window = int(data.get("ellipsis_window", 200))
         self.sentence_break = compile_pattern(data.get("sentence_break", r"[.!?。！？]|\n"), parts, self.flags)
         self.per_before = compile_pattern(data["per_before"], parts, self.flags) if data.get("per_before") else None
         self.article_cue = compile_pattern(data.get("article_cue_before") or "(?!)", parts, self.flags)
-        self.noun_re = compile_pattern(word_alternation(list(self.nouns)) or "(?!)")
-        self.nouns_longest = sorted(self.nouns, key=len, reverse=True)
+        self.noun_re = compile_pattern(trie_alternation(list(self.nouns)))
+        self.noun_end_re = compile_pattern(f"(?:{trie_alternation(list(self.nouns))})$")
         self.chain_categories = set(data.get("chain_categories", []))
         self.counted_stop = compile_pattern(data.get("counted_stop") or "(?!)")
         self.counted_open = compile_pattern(data.get("counted_open") or "(?!)")
@@ -219,29 +253,52 @@ class CountRules:
     def find(self, text: str, limit: int, skip: list[tuple[int, int]]) -> list[Mention]:
         """Count mentions in ``text[:limit]``, none overlapping a ``skip`` span."""
         body = text[:limit]
-        names = {m.group(0): (m.start(), m.end()) for m in self.names.finditer(body)} if self.names else {}
-        blocked = _Spans(skip + self.rejected_spans(body) + list(names.values()))
-        local = self.local_currencies(body)
+        chunks = self.chunks(body)
+        names = {m.group(0): (m.start(), m.end()) for m in _scan(self.names, body, chunks)} if self.names else {}
+        blocked = _Spans(skip + self.rejected_spans(body, chunks) + list(names.values()))
+        local: dict[str, str] | None = None
         mentions: list[Mention] = []
-        for found in self.candidates(body):
+        for found in self.candidates(body, chunks):
+            if len(mentions) >= self.max_mentions:
+                break
             if not self.accept(body, found, blocked) or body[found.num_start:found.end] in names:
                 continue
-            attrs = self.describe(body, found, local, mentions)
+            if local is None and self.may_be_money(found):
+                local = self.local_currencies(body)
+            attrs = self.describe(body, found, local or {}, mentions)
             if attrs is not None:
                 mentions.append(Mention(found.start, found.end, attrs))
-        mentions.extend(self.ellipses(body, mentions, blocked))
+        mentions.extend(self.ellipses(body, chunks, mentions, blocked))
         mentions.sort(key=lambda m: m.start)
         return mentions
 
-    def rejected_spans(self, text: str) -> list[tuple[int, int]]:
-        """Spans of ``not_counts`` matches (ordinals, times, durations, addresses …)."""
-        return [(m.start(), m.end()) for rx in self.not_counts for m in rx.finditer(text) if m.end() > m.start()]
+    def chunks(self, text: str) -> list[tuple[int, int]]:
+        """Stretches of ``text`` around possible numbers (``anchor``): the only places worth a full match."""
+        if self.anchor is None:
+            return [(0, len(text))]
+        out: list[list[int]] = []
+        for m in self.anchor.finditer(text):
+            lo, hi = max(0, m.start() - self.chunk_before), min(len(text), m.end() + self.chunk_after)
+            if out and lo <= out[-1][1]:
+                out[-1][1] = hi
+            else:
+                out.append([lo, hi])
+        return [(lo, hi) for lo, hi in out]
 
-    def candidates(self, text: str) -> list[_Found]:
+    def rejected_spans(self, text: str, chunks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Spans of ``not_counts`` matches (ordinals, times, durations, addresses …)."""
+        return [(m.start(), m.end()) for rx in self.not_counts for m in _scan(rx, text, chunks) if m.end() > m.start()]
+
+    def may_be_money(self, found: _Found) -> bool:
+        """True when the match has a currency word or a money unit (the region is then worth finding)."""
+        g = found.match.groupdict()
+        return bool(g.get("cur") or g.get("cur2") or self.units.get(self.fold(g.get("unit") or "")) == "money")
+
+    def candidates(self, text: str, chunks: list[tuple[int, int]]) -> list[_Found]:
         """Quantity expressions, the longest one kept where several overlap."""
         found = []
         for rx in self.patterns:
-            for m in rx.finditer(text):
+            for m in _scan(rx, text, chunks):
                 if m.group("num") is None and "coll" not in rx.groupindex:
                     continue
                 num_span = m.span("num") if m.group("num") is not None else m.span("coll")
@@ -441,8 +498,8 @@ class CountRules:
         window = text[max(0, pos - self.counted_window):pos]
         stops = list(self.counted_stop.finditer(window))
         window = window[stops[-1].end():] if stops else window
-        noun = next((n for n in self.nouns_longest if window.endswith(n)), None)
-        return (noun, self.nouns[noun]) if noun else (None, None)
+        m = self.noun_end_re.search(window)
+        return (m.group(0), self.nouns[m.group(0)]) if m else (None, None)
 
     def counted_topic(self, text: str, pos: int) -> tuple[str | None, str | None]:
         """The last known noun of the clause before the number (共餐据点到10月底已有90处 -> 据点)."""
@@ -462,21 +519,22 @@ class CountRules:
         return " ".join([unit, *(adj or "").split()])
 
     # ------------------------------------------------------------ ellipsis
-    def ellipses(self, text: str, mentions: list[Mention], blocked: _Spans) -> list[Mention]:
+    def ellipses(self, text: str, chunks: list[tuple[int, int]], mentions: list[Mention],
+                 blocked: _Spans) -> list[Mention]:
         """Bare numbers repeating the unit of the count before them in the same sentence."""
         if self.ellipsis is None or not mentions:
             return []
         taken = _Spans([(m.start, m.end) for m in mentions])
-        ends = [m.end for m in sorted(mentions, key=lambda m: m.end)]
         ordered = sorted(mentions, key=lambda m: m.end)
+        ends = [m.end for m in ordered]
         out: list[Mention] = []
-        for m in self.ellipsis.finditer(text):
+        for m in _scan(self.ellipsis, text, chunks):
             s, e = m.span("num")
             if blocked.overlaps(s, e) or taken.overlaps(s, e):
                 continue
-            candidates = [x for x in out if x.end <= s]
             i = bisect_right(ends, s)
-            anchor = max([*ordered[:i], *candidates], key=lambda x: x.end, default=None)
+            before = [x for x in (ordered[i - 1] if i else None, out[-1] if out else None) if x is not None]
+            anchor = max(before, key=lambda x: x.end, default=None)
             if anchor is None or s - anchor.end > self.ellipsis_window:
                 continue
             if self.sentence_break.search(text, anchor.end, s):
@@ -488,6 +546,12 @@ class CountRules:
             attrs.update(value=_plain(value), approx=None)
             out.append(Mention(s, e, attrs))
         return out
+
+
+def _scan(rx: re.Pattern[str], text: str, chunks: list[tuple[int, int]]):
+    """``rx.finditer`` over each chunk of ``text`` (look-behinds still see the text before a chunk)."""
+    for lo, hi in chunks:
+        yield from rx.finditer(text, lo, hi)
 
 
 class _Spans:

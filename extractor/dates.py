@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -99,6 +99,7 @@ class Rule:
     before: re.Pattern[str] | None = None
     not_before: re.Pattern[str] | None = None
     not_after: re.Pattern[str] | None = None
+    near: re.Pattern[str] | None = None  # every match holds one of these: only search near them
 
 
 @dataclass
@@ -145,9 +146,10 @@ class DateRules:
             Rule(name=r["name"], regex=compiled(r["regex"]), freq=r.get("freq"), rrule=r.get("rrule"),
                  unit=r.get("unit"), swappable=bool(r.get("swappable")),
                  before=compiled(r.get("before"), r"\Z"), not_before=compiled(r.get("not_before"), r"\Z"),
-                 not_after=compiled(r.get("not_after")))
+                 not_after=compiled(r.get("not_after")), near=compiled(r.get("near")))
             for r in data.get("rules", [])
         ]
+        self.reach = int(data.get("reach", 60))
         self.after = [compiled(p) for p in data.get("after", [])]
         self.rejects = [Reject(compiled(r.get("before"), r"\Z"), compiled(r.get("not_before"), r"\Z"),
                                compiled(r.get("text")))
@@ -175,26 +177,45 @@ class DateRules:
         """Dates of ``text[:limit]`` (underspecified), longest first on overlaps, in text order."""
         limit = len(text) if limit is None else limit
         candidates: list[tuple[Found, int]] = []
+        windows: dict[Any, list[tuple[int, int]]] = {}
         for index, rule in enumerate(self.rules):
-            pos = 0
-            while pos < limit:
-                m = rule.regex.search(text, pos, limit)
-                if m is None:
-                    break
-                found = self._accept(text, m, rule, language, limit)
-                if found is None or (avoid and overlaps_any(found.start, found.end, avoid)):
-                    pos = m.start() + 1
-                    continue
-                candidates.append((found, index))
-                pos = max(m.end(), m.start() + 1)
+            if rule.near not in windows:
+                windows[rule.near] = self._windows(text, rule.near, limit)
+            for window_start, window_end in windows[rule.near]:
+                pos = window_start
+                while pos < window_end:
+                    m = rule.regex.search(text, pos, window_end)
+                    if m is None:
+                        break
+                    found = self._accept(text, m, rule, language, limit)
+                    if found is None or (avoid and overlaps_any(found.start, found.end, avoid)):
+                        pos = m.start() + 1
+                        continue
+                    candidates.append((found, index))
+                    pos = max(m.end(), m.start() + 1)
+        taken = bytearray(limit + 1)
         chosen: list[Found] = []
         for found, _ in sorted(candidates, key=lambda c: (c[0].start - c[0].end, c[0].start, c[1])):
-            if not any(found.start < o.end and o.start < found.end for o in chosen):
+            if taken.find(1, found.start, found.end) < 0:
+                taken[found.start:found.end] = b"\x01" * (found.end - found.start)
                 chosen.append(found)
         chosen.sort(key=lambda f: f.start)
         for i, found in enumerate(chosen):
             self._join_after(text, found, chosen[i + 1].start if i + 1 < len(chosen) else limit)
         return chosen
+
+    def _windows(self, text: str, near: re.Pattern[str] | None, limit: int) -> list[tuple[int, int]]:
+        """Stretches of ``text[:limit]`` within reach of a match of ``near`` (all of it if None)."""
+        if near is None:
+            return [(0, limit)]
+        spans: list[tuple[int, int]] = []
+        for m in near.finditer(text, 0, limit):
+            start, end = max(0, m.start() - self.reach), min(limit, m.end() + self.reach)
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+            else:
+                spans.append((start, end))
+        return spans
 
     def _accept(self, text: str, m: re.Match[str], rule: Rule, language: str, limit: int) -> Found | None:
         start, end = m.start(), m.start() + len(m.group(0).rstrip())

@@ -58,7 +58,7 @@ class Extractor:
     """Loads the pipelines once and extracts records from texts or files.
 
     >>> ex = Extractor()                                   # doctest: +SKIP
-    >>> doc = ex.extract("2016年3月17日，福盛社區組織65人……")  # doctest: +SKIP
+    >>> doc = ex.extract("2016年3月17日，陽光社區組織65人……")  # doctest: +SKIP
     """
 
     def __init__(self, lang: str | None = None, model: str | None = None,

@@ -264,9 +264,11 @@ def _chart_context(texts: Iterable[str], salt: str):
     })
 
 
-def barh_chart(labels: list[str], values: list[float], salt: str, title: str = "",
+def barh_chart(labels: list[str], values: list[float], salt: str,
                hatched: list[bool] | None = None, value_labels: list[str] | None = None) -> str:
     """A horizontal bar chart (largest on top) as inline SVG."""
+    from matplotlib.ticker import MaxNLocator
+
     with _chart_context(labels, salt):
         fig = _figure(6.4, 0.6 + 0.28 * max(len(labels), 1))
         ax = fig.subplots()
@@ -280,13 +282,14 @@ def barh_chart(labels: list[str], values: list[float], salt: str, title: str = "
         ax.bar_label(bars, labels=value_labels or [_num(v) for v in values], padding=3, fontsize=8)
         ax.margins(x=0.15)
         ax.tick_params(axis="y", length=0)
-        if title:
-            ax.set_title(title, loc="left", parse_math=False)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         return _svg(fig)
 
 
 def language_chart(stats: BatchStats, salt: str) -> str:
     """Documents and records per language, side by side."""
+    from matplotlib.ticker import MaxNLocator
+
     langs = sorted(stats.documents)
     with _chart_context(langs, salt):
         fig = _figure(6.4, 0.9 + 0.45 * len(langs))
@@ -298,6 +301,7 @@ def language_chart(stats: BatchStats, salt: str) -> str:
             ax.bar_label(bars, padding=3, fontsize=8)
             ax.set_title(name, loc="left")
             ax.margins(x=0.2)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         axes[0].set_yticks(positions, langs, parse_math=False)
         return _svg(fig)
 

@@ -7,10 +7,11 @@ from functools import cache
 
 import pytest
 
-from conftest import load_cases
 from extractor.dates import chinese_number, date_rules, expand_templates, timex
 from extractor.normalize import normalize
 from extractor.pipeline import STAGES, register_extensions
+
+from conftest import load_cases
 
 CASES = [(lang, case) for lang in ("zh", "es") for case in load_cases(lang, "dates")]
 FIELDS = ("text", "start", "end", "mod", "rrule")

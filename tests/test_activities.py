@@ -1,0 +1,155 @@
+"""Activity typing: written records per type and language, the cue files, and the eval documents' evidence."""
+
+from __future__ import annotations
+
+import doctest
+import re
+from typing import get_args
+
+import pytest
+
+from extractor import activities
+from extractor.activities import CueLexicon, cue_lexicon, split_literal_prefix, trie_regex, type_record
+from extractor.normalize import normalize
+from extractor.records import ActivityType
+
+from conftest import eval_documents, load_cases
+
+LANGS = ("zh", "es")
+CASES = [(lang, case) for lang in LANGS for case in load_cases(lang, "activities")]
+TYPES = [t for t in get_args(ActivityType) if t != "other"]
+
+
+def typed(lang: str, case: dict) -> tuple[list[str], dict, str]:
+    """Types and evidence of a written record (heading line, then body), and its normalized text."""
+    heading = case.get("heading")
+    norm = normalize(f"{heading}\n{case['text']}" if heading else case["text"])
+    assert norm.base_lang == lang
+    span = (0, norm.text.index("\n")) if heading else None
+    types, evidence = type_record(norm.text, 0, len(norm.text), span, case.get("kind", "activity"), cue_lexicon(lang))
+    return types, evidence, norm.text
+
+
+@pytest.mark.parametrize(("lang", "case"), CASES, ids=[f"{lang}-{c['text'][:16]}" for lang, c in CASES])
+def test_written_records(lang, case):
+    types, evidence, text = typed(lang, case)
+    expected, optional = set(case["types"]), set(case.get("optional", []))
+    assert expected <= set(types) <= expected | optional, {t: [text[m.start:m.end] for m in evidence[t]]
+                                                          for t in evidence}
+    for t in types:
+        if t == "other":
+            assert types == ["other"] and evidence == {}
+        else:
+            assert evidence[t], t
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_type_has_five_written_records(lang):
+    rows = load_cases(lang, "activities")
+    for t in TYPES:
+        assert sum(t in row["types"] for row in rows) >= 5, t
+    assert sum(row["types"] == ["other"] for row in rows) >= 5
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_cue_files_name_contract_types(lang):
+    lexicon = cue_lexicon(lang)
+    named = {t for cue in lexicon.weights for t, _ in cue}
+    assert named <= set(get_args(ActivityType))
+    assert set(TYPES) <= named
+
+
+def test_duplicate_cue_is_rejected(monkeypatch):
+    data = {"settings": {"activity": {"threshold": 1, "secondary_min": 1, "secondary_ratio": 0.5},
+                         "overview": {"threshold": 1, "secondary_min": 1, "secondary_ratio": 0.5}},
+            "types": {"publicity": {2: ["横幅"], 3: ["横幅"]}}}
+    monkeypatch.setattr(activities, "load_patterns", lambda lang, name: data)
+    with pytest.raises(activities.PatternError):
+        CueLexicon("zh")
+
+
+# (cue regexes, text, the cue that must win at the first match)
+TRIE_CASES = [
+    (["宣传", "宣传周", "横幅"], "社工宣传周", "宣传周"),
+    (["宣传", "宣传周", "横幅"], "挂横幅宣传", "横幅"),
+    (["examen\\w*", "ex[aá]men(?:es)? m[eé]dicos?"], "un examen médico", "ex[aá]men(?:es)? m[eé]dicos?"),
+    (["limpi\\w*", "limpieza de (?:playas)"], "limpieza de playas", "limpieza de (?:playas)"),
+    (["a|b", "c"], "xxb", "a|b"),
+    (["(?:入户|上门)宣传", "宣传"], "上门宣传", "(?:入户|上门)宣传"),
+]
+
+
+# (cue regexes, text, the cues found, in order)
+BOUNDED_CASES = [
+    (["basura", "limpi\\w*"], "La basura; limpiaron.", ["basura", "limpi\\w*"]),
+    (["basura"], "basurero debasura", []),
+    (["(?:recog|junt)\\w* basura", "basura"], "juntaron basura", ["(?:recog|junt)\\w* basura"]),
+]
+
+
+@pytest.mark.parametrize(("sources", "text", "found"), BOUNDED_CASES)
+def test_word_bounded_cues(sources, text, found):
+    regex, cue_of = trie_regex(sources, word_bounded=True)
+    assert [sources[cue_of[m.lastgroup]] for m in re.finditer(regex, text.lower())] == found
+
+
+@pytest.mark.parametrize(("sources", "text", "winner"), TRIE_CASES)
+def test_trie_regex_prefers_the_longest_cue(sources, text, winner):
+    regex, cue_of = trie_regex(sources)
+    m = re.search(regex, text)
+    assert m is not None and sources[cue_of[m.lastgroup]] == winner
+
+
+def test_literal_prefix_split():
+    assert split_literal_prefix("横幅") == ("横幅", "")
+    assert split_literal_prefix("folletos?") == ("folleto", "s?")
+    assert split_literal_prefix("(?:a|b)c") == ("", "(?:a|b)c")
+    assert split_literal_prefix("宣传(?=周)") == ("宣传", "(?=周)")
+
+
+def test_case_is_ignored_and_cues_must_be_lowercase(monkeypatch):
+    hits = cue_lexicon("es").find("PANCARTAS y Folletos", 0, 20)
+    assert [(h.start, h.end) for h in hits] == [(0, 9), (12, 20)]
+    data = {"settings": {"activity": {"threshold": 1, "secondary_min": 1, "secondary_ratio": 0.5},
+                         "overview": {"threshold": 1, "secondary_min": 1, "secondary_ratio": 0.5}},
+            "types": {"publicity": {2: ["Pancartas"]}}}
+    monkeypatch.setattr(activities, "load_patterns", lambda lang, name: data)
+    with pytest.raises(activities.PatternError):
+        CueLexicon("es")
+
+
+def test_doctests():
+    assert doctest.testmod(activities).failed == 0
+
+
+@pytest.mark.parametrize("text", ["社區" * 50_000, "宣傳垃圾老人" * 20_000, "(" * 100_000, "1" * 100_000,
+                                  "basura limpieza " * 10_000])
+def test_hostile_inputs_finish(text):
+    norm = normalize(text)
+    types, _ = type_record(norm.text, 0, len(norm.text), None, "activity", cue_lexicon(norm.base_lang))
+    assert types
+
+
+@pytest.mark.parametrize("path", eval_documents(), ids=lambda p: p.stem)
+def test_eval_records_have_evidence_that_slices_to_cues(extractor, path):
+    document = extractor.extract_file(path)
+    original = path.read_bytes().decode("utf-8-sig")
+    norm = normalize(original, document.language)
+    lexicon = cue_lexicon(norm.base_lang)
+    cue_spans = {t: set() for t in TYPES}
+    for hit in lexicon.find(norm.text, 0, norm.boilerplate_start):
+        for t, weight in lexicon.cue_types(hit):
+            if weight > 0:
+                cue_spans[t].add(norm.original_span(hit.start, hit.end))
+    for record in document.records:
+        assert record.activity_types
+        if record.activity_types == ["other"]:
+            assert record.type_evidence == {}
+            continue
+        assert set(record.type_evidence) == set(record.activity_types), record.id
+        for t, items in record.type_evidence.items():
+            assert items, (record.id, t)
+            for ev in items:
+                assert original[ev.span[0]:ev.span[1]] == ev.text
+                assert record.span[0] <= ev.span[0] < ev.span[1] <= record.span[1]
+                assert tuple(ev.span) in cue_spans[t], (record.id, t, ev)
