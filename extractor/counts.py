@@ -529,6 +529,8 @@ class CountRules:
         ends = [m.end for m in ordered]
         out: list[Mention] = []
         for m in _scan(self.ellipsis, text, chunks):
+            if len(mentions) + len(out) >= self.max_mentions:
+                break
             s, e = m.span("num")
             if blocked.overlaps(s, e) or taken.overlaps(s, e):
                 continue

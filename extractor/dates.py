@@ -100,6 +100,11 @@ class Rule:
     not_before: re.Pattern[str] | None = None
     not_after: re.Pattern[str] | None = None
     near: re.Pattern[str] | None = None  # every match holds one of these: only search near them
+    fields: tuple[tuple[str, str, bool], ...] = ()  # (group, field, of the range end) per named group
+
+    def __post_init__(self) -> None:
+        keys = ((name, _GROUP.match(name)) for name in self.regex.groupindex)
+        self.fields = tuple((name, key.group(1), key.group(2) == "2") for name, key in keys if key)
 
 
 @dataclass
@@ -270,14 +275,13 @@ class DateRules:
         found = Found(m.start(), m.end(), rule.name, first, swappable=rule.swappable)
         recurrence: dict[str, Any] = {}
         has_last = False
-        for name, value in m.groupdict().items():
-            key = _GROUP.match(name)
-            if value is None or key is None:
+        groups = m.groupdict()
+        for name, kind, of_end in rule.fields:
+            value = groups[name]
+            if value is None:
                 continue
-            kind, index = key.groups()
-            target = last if index == "2" else first
-            has_last = has_last or index == "2"
-            if not self._fill(found, target, kind, value.strip(), language, recurrence):
+            has_last = has_last or of_end
+            if not self._fill(found, last if of_end else first, kind, value.strip(), language, recurrence):
                 return None
         if rule.rrule or rule.freq:
             found.rrule = rule.rrule or self.build_rrule(rule.freq, recurrence)

@@ -259,13 +259,12 @@ def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int]
     if p.role == "text":  # an unnumbered activity: its opening phrase names it
         c = rules.clause_end.search(text, start, end)
         end = c.start() if c else end
+    m = rules.sentence_end.search(text, start, end)
+    if m:
+        end = m.start()
     if end - start > rules.heading_max:
-        m = rules.sentence_end.search(text, start, end)
-        if m:
-            end = m.start()
-        if end - start > rules.heading_max:
-            c = rules.clause_end.search(text, start, end)
-            end = c.start() if c else start + rules.heading_max
+        c = rules.clause_end.search(text, start, end)
+        end = c.start() if c else start + rules.heading_max
     while end > start and text[end - 1] in " .。:：;；,，":
         end -= 1
     return (start, end) if end > start else (p.start, p.end)
