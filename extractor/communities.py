@@ -187,6 +187,8 @@ class ChineseRules:
         single-character boundary that itself follows a boundary (前往回春岭社区) joins the name if it can.
         A model entity ending at ``s`` (or at the suffix end) gives the start directly.
         """
+        if text.endswith(self.generic, max(0, s - 8), s):
+            return None  # 服务社区, 美好家园: a generic use, whatever stands before
         run = self.run.search(text, max(0, s - 24), s)
         if not run:
             return None

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -57,13 +58,15 @@ class Finder:
         text = doc.text
         limit = norm.boilerplate_start if norm is not None else len(text)
         skip = sorted((m.start, m.end) for m in [*(doc._.dates or []), *(doc._.communities or [])])
-        return self.rules.find(text, limit, skip)
+        render = (lambda s, e: "".join(norm.original[i] for i in norm.offsets[s:e])) if norm is not None else None
+        return self.rules.find(text, limit, skip, render)
 
 
 # ---------------------------------------------------------------- numbers
 def read_number(text: str, lang: str) -> int | float | None:
     """The value of a number as written in ``lang`` (digits, Han numerals, Spanish words), or None."""
-    return count_rules(lang).read_number(text)
+    value = count_rules(lang).read_number(text)
+    return None if value is None else _plain(value)
 
 
 def read_digits(text: str) -> float:
@@ -82,7 +85,10 @@ def read_digits(text: str) -> float:
 
 
 def read_han(text: str, digits: dict[str, int], small: dict[str, int], big: dict[str, int]) -> float | None:
-    """Han numerals, possibly mixed with Arabic literals (``二百五十``, ``1.2万``, ``16万9千``, ``三七一``)."""
+    """Han numerals, possibly mixed with Arabic literals (``二百五十``, ``1.2万``, ``16万9千``, ``一百零八``).
+
+    Adjacent digits (``七八个``, ``三四次``) are an approximate range, not a number: None.
+    """
     result = section = number = 0.0
     last_digit = False
     pos = 0
@@ -118,6 +124,14 @@ def _plain(value: float) -> int | float:
 
 
 # ---------------------------------------------------------------- rules
+class _Noun(NamedTuple):
+    """A counted noun: its span in the matching text and its category."""
+
+    start: int
+    end: int
+    category: str
+
+
 @dataclass
 class _Found:
     """A candidate before it becomes a mention."""
@@ -138,14 +152,14 @@ def _expand_words(words: list[str]) -> list[str]:
     return out
 
 
-def trie_alternation(words: list[str], fold: bool = False) -> str:
+def trie_alternation(words: list[str]) -> str:
     """A regex matching any of ``words``, shaped as a prefix tree (fast on long lists), longest first.
 
     >>> trie_alternation(["persona", "personas", "pan"])
     'p(?:an|ersona(?:s)?)'
     """
     trie: dict[str, Any] = {}
-    for word in {w.lower() if fold else w for w in words if w}:
+    for word in {w for w in words if w}:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
@@ -204,6 +218,7 @@ class CountRules:
         self.han = (numerals.get("digits") or {}, numerals.get("small_units") or {}, numerals.get("big_units") or {})
         self.words_lang = data.get("number_words_lang")
         self.measure_categories = set(data.get("measure_categories", []))
+        self.complement_categories = set(data.get("complement_categories", []))
         self.per_words = {self.fold(k): v for k, v in (data.get("per_words") or {}).items()}
         self.category_per = data.get("category_per") or {}
         self.per_window = int(data.get("per_window", 12))
@@ -250,26 +265,35 @@ class CountRules:
                          if r.get("cues") else None, bool(r.get("default"))) for r in data.get("regions", [])]
 
     # ------------------------------------------------------------ find
-    def find(self, text: str, limit: int, skip: list[tuple[int, int]]) -> list[Mention]:
-        """Count mentions in ``text[:limit]``, none overlapping a ``skip`` span."""
+    def find(self, text: str, limit: int, skip: list[tuple[int, int]],
+             render: Callable[[int, int], str] | None = None) -> list[Mention]:
+        """Count mentions in ``text[:limit]``, none overlapping a ``skip`` span.
+
+        ``render(start, end)`` gives the output text of a span (the counted noun); by default the
+        matching text itself.
+        """
         body = text[:limit]
         chunks = self.chunks(body)
         names = {m.group(0): (m.start(), m.end()) for m in _scan(self.names, body, chunks)} if self.names else {}
         blocked = _Spans(skip + self.rejected_spans(body, chunks) + list(names.values()))
         local: dict[str, str] | None = None
         mentions: list[Mention] = []
-        for found in self.candidates(body, chunks):
+        accepted = (f for f in self.candidates(body, chunks)
+                    if self.accept(body, f, blocked) and body[f.num_start:f.end] not in names)
+        for found in self.longest_first(accepted):
             if len(mentions) >= self.max_mentions:
                 break
-            if not self.accept(body, found, blocked) or body[found.num_start:found.end] in names:
-                continue
             if local is None and self.may_be_money(found):
                 local = self.local_currencies(body)
             attrs = self.describe(body, found, local or {}, mentions)
             if attrs is not None:
-                mentions.append(Mention(found.start, found.end, attrs))
+                mentions.append(Mention(found.start, self.span_end(found, attrs["category"]), attrs))
         mentions.extend(self.ellipses(body, chunks, mentions, blocked))
         mentions.sort(key=lambda m: m.start)
+        render = render or (lambda s, e: text[s:e])
+        for m in mentions:
+            if "counted" in m.attrs:
+                m.attrs["counted"] = render(*m.attrs["counted"])
         return mentions
 
     def chunks(self, text: str) -> list[tuple[int, int]]:
@@ -289,21 +313,31 @@ class CountRules:
         """Spans of ``not_counts`` matches (ordinals, times, durations, addresses …)."""
         return [(m.start(), m.end()) for rx in self.not_counts for m in _scan(rx, text, chunks) if m.end() > m.start()]
 
+    def span_end(self, found: _Found, category: str) -> int:
+        """End of the mention: the unit and what qualifies it; a measure's complement (de basura) too."""
+        m = found.match
+        names = [g for g in m.re.groupindex if m.group(g) is not None
+                 and (g != "of" or category in self.measure_categories | self.complement_categories)]
+        return max((m.end(g) for g in names), default=found.end)
+
     def may_be_money(self, found: _Found) -> bool:
         """True when the match has a currency word or a money unit (the region is then worth finding)."""
         g = found.match.groupdict()
         return bool(g.get("cur") or g.get("cur2") or self.units.get(self.fold(g.get("unit") or "")) == "money")
 
-    def candidates(self, text: str, chunks: list[tuple[int, int]]) -> list[_Found]:
-        """Quantity expressions, the longest one kept where several overlap."""
-        found = []
+    def candidates(self, text: str, chunks: list[tuple[int, int]]):
+        """Quantity expressions matched by every pattern (they may overlap)."""
         for rx in self.patterns:
             for m in _scan(rx, text, chunks):
                 if m.group("num") is None and "coll" not in rx.groupindex:
                     continue
                 num_span = m.span("num") if m.group("num") is not None else m.span("coll")
-                found.append(_Found(m.start(), m.end(), num_span[0], num_span[1], m))
-        found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+                yield _Found(m.start(), m.end(), num_span[0], num_span[1], m)
+
+    @staticmethod
+    def longest_first(candidates) -> list[_Found]:
+        """The candidates without overlaps: the earliest, then the longest, wins."""
+        found = sorted(candidates, key=lambda f: (f.start, -(f.end - f.start)))
         kept: list[_Found] = []
         for f in found:
             if kept and f.start < kept[-1].end:
@@ -335,19 +369,13 @@ class CountRules:
         category = self.units.get(self.fold(unit), "other") if unit else ("money" if symbol else "other")
         counted = None
         if unit and self.nouns:
-            counted, noun_category = self.counted_after(text, found.end)
-            if counted is None:
-                counted, noun_category = self.counted_before(text, found.start)
-            if counted is None and unit in self.topic_classifiers:
-                counted, noun_category = self.counted_topic(text, found.start)
-            if noun_category and unit in self.classifiers:
-                category = noun_category
+            counted, category = self.counted_noun(text, found, unit, category)
         elif unit:
-            counted = self.counted_phrase(unit, g.get("adj"), g.get("of"), category)
+            counted = self.counted_phrase(found, category)
         attrs: dict[str, Any] = {"value": _plain(value), "approx": self.approx_of(g), "unit": unit or symbol,
                                  "category": category}
         if counted:
-            attrs["counted"] = counted
+            attrs["counted"] = (counted.start, counted.end)  # a span until ``find`` renders it
         if category == "money":
             currency = self.currency_of(g, local)
             if currency:
@@ -464,14 +492,27 @@ class CountRules:
         clause = text[start:found.start]
         breaks = list(self.sentence_break.finditer(clause))
         clause = clause[breaks[-1].end():] if breaks else clause
-        clause = re.split(r"[,;:]", clause)[-1]
-        m = None
-        for m in self.per_before.finditer(clause):
+        clause = self.clause_break.split(clause)[-1]
+        last = None
+        for last in self.per_before.finditer(clause):  # noqa: B007  (the last cue before the number)
             pass
-        word = next((v for v in m.groupdict().values() if v), None) if m else None
+        word = next((v for v in last.groupdict().values() if v), None) if last else None
         return self.per_words.get(self.fold(word)) if word else None
 
-    def counted_after(self, text: str, pos: int) -> tuple[str | None, str | None]:
+    def counted_noun(self, text: str, found: _Found, unit: str, category: str) -> tuple[_Noun | None, str]:
+        """The counted noun and the category: a classifier (个, 家) takes its noun's category; another
+        unit keeps its own and only accepts a noun of that category (30人参加培训: no counted noun)."""
+        classifier = unit in self.classifiers
+        for noun in (self.counted_after(text, found.end), self.counted_before(text, found.start)):
+            if noun and (classifier or noun.category == category):
+                return noun, noun.category if classifier else category
+        if unit in self.topic_classifiers:
+            noun = self.counted_topic(text, found.start)
+            if noun:
+                return noun, noun.category
+        return None, category
+
+    def counted_after(self, text: str, pos: int) -> _Noun | None:
         """The counted noun after a measure word: a chain of known nouns (区议员办事处 -> 办事处)."""
         opener = self.counted_open.match(text, pos)
         if opener:
@@ -489,34 +530,38 @@ class CountRules:
                 head = m
             else:
                 break
-        if head is None:
-            return None, None
-        return window[:head.end()], self.nouns[head.group(0)]
+        return _Noun(pos, pos + head.end(), self.nouns[head.group(0)]) if head else None
 
-    def counted_before(self, text: str, pos: int) -> tuple[str | None, str | None]:
+    def counted_before(self, text: str, pos: int) -> _Noun | None:
         """The counted noun right before the number (宣传材料600余份)."""
-        window = text[max(0, pos - self.counted_window):pos]
-        stops = list(self.counted_stop.finditer(window))
-        window = window[stops[-1].end():] if stops else window
-        m = self.noun_end_re.search(window)
-        return (m.group(0), self.nouns[m.group(0)]) if m else (None, None)
+        lo = max(0, pos - self.counted_window)
+        stops = list(self.counted_stop.finditer(text, lo, pos))
+        m = self.noun_end_re.search(text, stops[-1].end() if stops else lo, pos)
+        return _Noun(m.start(), m.end(), self.nouns[m.group(0)]) if m else None
 
-    def counted_topic(self, text: str, pos: int) -> tuple[str | None, str | None]:
+    def counted_topic(self, text: str, pos: int) -> _Noun | None:
         """The last known noun of the clause before the number (共餐据点到10月底已有90处 -> 据点)."""
-        window = text[max(0, pos - self.topic_window):pos]
-        cut = self.clause_break.search(window[::-1])
-        window = window[len(window) - cut.start():] if cut else window
+        lo = max(0, pos - self.topic_window)
+        breaks = list(self.clause_break.finditer(text, lo, pos))
         last = None
-        for m in self.noun_re.finditer(window):
+        for m in self.noun_re.finditer(text, breaks[-1].end() if breaks else lo, pos):
             if self.nouns[m.group(0)] in self.topic_categories:
                 last = m
-        return (last.group(0), self.nouns[last.group(0)]) if last else (None, None)
+        return _Noun(last.start(), last.end(), self.nouns[last.group(0)]) if last else None
 
-    def counted_phrase(self, unit: str, adj: str | None, of: str | None, category: str) -> str:
-        """Spanish: the noun with its adjectives, or the complement of a measure (toneladas de basura)."""
-        if of and category in self.measure_categories:
-            return of
-        return " ".join([unit, *(adj or "").split()])
+    def counted_phrase(self, found: _Found, category: str) -> _Noun | None:
+        """Where no noun table applies (Spanish): the unit with its adjectives (and complement, for
+        kits de higiene), or the complement of a measure (toneladas de basura)."""
+        m = found.match
+        if m.group("unit") is None:
+            return None
+        has_of = "of" in m.re.groupindex and m.group("of") is not None
+        if has_of and category in self.measure_categories:
+            return _Noun(m.start("of"), m.end("of"), category)
+        end = max(m.end(g) for g in ("unit", "adj") if g in m.re.groupindex and m.group(g) is not None)
+        if has_of and category in self.complement_categories:
+            end = m.end("of")
+        return _Noun(m.start("unit"), end, category)
 
     # ------------------------------------------------------------ ellipsis
     def ellipses(self, text: str, chunks: list[tuple[int, int]], mentions: list[Mention],

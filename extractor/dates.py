@@ -96,6 +96,7 @@ class Rule:
     rrule: str | None = None
     unit: str | None = None
     swappable: bool = False
+    max_days: int | None = None  # a range of days kept only when this short (el 5 y 6 de junio)
     before: re.Pattern[str] | None = None
     not_before: re.Pattern[str] | None = None
     not_after: re.Pattern[str] | None = None
@@ -114,6 +115,7 @@ class Reject:
     before: re.Pattern[str] | None = None
     not_before: re.Pattern[str] | None = None
     text: re.Pattern[str] | None = None
+    after: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -124,6 +126,7 @@ class Context:
     year: int | str | None = None  # the last written year (int or MASK)
     last: tuple[Any, Any, Any] = (None, None, None)  # year, month, day of the last date
     month: tuple[Any, Any] | None = None  # year, month of the last date stating a month
+    segment: Any = None  # where the last date was
 
     def __post_init__(self) -> None:
         self.year = self.doc_year
@@ -149,7 +152,7 @@ class DateRules:
 
         self.rules = [
             Rule(name=r["name"], regex=compiled(r["regex"]), freq=r.get("freq"), rrule=r.get("rrule"),
-                 unit=r.get("unit"), swappable=bool(r.get("swappable")),
+                 unit=r.get("unit"), swappable=bool(r.get("swappable")), max_days=r.get("max_days"),
                  before=compiled(r.get("before"), r"\Z"), not_before=compiled(r.get("not_before"), r"\Z"),
                  not_after=compiled(r.get("not_after")), near=compiled(r.get("near")))
             for r in data.get("rules", [])
@@ -157,12 +160,12 @@ class DateRules:
         self.reach = int(data.get("reach", 60))
         self.after = [compiled(p) for p in data.get("after", [])]
         self.rejects = [Reject(compiled(r.get("before"), r"\Z"), compiled(r.get("not_before"), r"\Z"),
-                               compiled(r.get("text")))
+                               compiled(r.get("text")), compiled(r.get("after")))
                         for r in data.get("reject", [])]
         self.window = int(data.get("context_window", 30))
         self.background = compiled(data.get("background_after"))
-        self.masked = re.compile(f"^(?:{data.get('masked', '[xX]')}|\\d)*{data.get('masked', '[xX]')}"
-                                 f"(?:{data.get('masked', '[xX]')}|\\d)*$")
+        masked = data.get("masked", "[xX]")  # a masked digit: 20××, 20xx
+        self.masked = re.compile(rf"^(?:{masked}|\d)*{masked}(?:{masked}|\d)*$")
         self.roc_offset = int(data.get("roc_offset", 1911))
         self.roc_languages = set(data.get("roc_languages", []))
         self.numerals = {str(k): int(v) for k, v in tables.get("numerals", {}).items()}
@@ -236,7 +239,8 @@ class DateRules:
         for reject in self.rejects:
             if ((reject.before is None or reject.before.search(text, left, start))
                     and (reject.not_before is None or not reject.not_before.search(text, left, start))
-                    and (reject.text is None or reject.text.search(m.group(0)))):
+                    and (reject.text is None or reject.text.search(m.group(0)))
+                    and (reject.after is None or reject.after.match(text, end, min(limit, end + self.window)))):
                 return None
         found = self.interpret(m, rule, language)
         if found:
@@ -265,7 +269,7 @@ class DateRules:
             target = found.last or found.first
             if kind == "wd" and target.weekday is None and _key(value) in self.weekdays:
                 target.weekday = _WEEKDAYS.index(self.weekdays[_key(value)])
-            elif kind == "ndays" and not found.rrule:
+            elif kind == "ndays" and not found.rrule and isinstance(self.number(value), int):
                 found.days = self.number(value)
 
     # ------------------------------------------------------------------ interpret
@@ -288,6 +292,8 @@ class DateRules:
             return found if found.rrule else None
         if has_last:
             found.last = last
+            if rule.max_days and not _short_run(first, last, rule.max_days):
+                return None
         for when in (first, last) if has_last else (first,):
             if when.top() == 3:
                 return None
@@ -322,7 +328,8 @@ class DateRules:
         elif kind == "mod":
             found.mod = self.mods.get(_key(value))
         elif kind == "ndays":
-            found.days = self.number(value)
+            days = self.number(value)
+            found.days = days if isinstance(days, int) else None
         elif kind in ("byday", "bydayto"):
             recurrence[kind] = [self.weekdays[_key(w)] for w in self.weekday_words.findall(value)]
         elif kind == "ord":
@@ -370,15 +377,21 @@ class DateRules:
 
 
 # ---------------------------------------------------------------------- phase 2: anchoring
-def anchor(found: list[Found], doc_year: int | None = None, report_of=None) -> list[Mention]:
-    """Mentions with TIMEX3 values: each date anchored to the previous ones of its report."""
+def anchor(found: list[Found], doc_year: int | None = None, locate=None) -> list[Mention]:
+    """Mentions with TIMEX3 values: each date anchored to the previous ones of its report.
+
+    ``locate(offset)`` gives the (report, segment) of an offset (see :func:`reports_locator`).
+    """
     contexts: dict[Any, Context] = {}
     mentions = []
     for f in found:
         if f.rrule:
             mentions.append(Mention(f.start, f.end, {"start": None, "end": None, "mod": None, "rrule": f.rrule}))
             continue
-        ctx = contexts.setdefault(report_of(f.start) if report_of else None, Context(doc_year))
+        report, segment = locate(f.start) if locate else (None, None)
+        ctx = contexts.setdefault(report, Context(doc_year))
+        if f.first.today and ctx.segment != segment:
+            continue  # 今天 repeats the date of its own item only
         if f.last:
             _inherit(f.last, f.first)
             _inherit(f.first, f.last)
@@ -387,7 +400,7 @@ def anchor(found: list[Found], doc_year: int | None = None, report_of=None) -> l
         if f.days and f.days > 1 and f.last is None and _is_full(f.first):
             end = date(f.first.year, f.first.month, f.first.day) + timedelta(days=f.days - 1)
             f.last = When(end.year, end.month, end.day, explicit=f.first.explicit)
-        _remember(ctx, f)
+        _remember(ctx, f, segment)
         start = timex(f.first)
         end = timex(f.last) if f.last else None
         mentions.append(Mention(f.start, f.end, {"start": start, "end": end if end != start else None,
@@ -429,11 +442,11 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
     return True
 
 
-def _remember(ctx: Context, f: Found) -> None:
+def _remember(ctx: Context, f: Found, segment: Any) -> None:
     latest = f.last or f.first
     if latest.year is None or f.background:
         return
-    ctx.last = (latest.year, latest.month, latest.day)
+    ctx.last, ctx.segment = (latest.year, latest.month, latest.day), segment
     if latest.month is not None:
         ctx.month = (latest.year, latest.month)
     if latest.explicit and latest.rel is None:
@@ -450,6 +463,15 @@ def timex(when: When) -> str:
         return f"{year}-{month}"
     day = f"{when.day:02d}" if isinstance(when.day, int) else "XX"
     return f"{year}-{month}-{day}"
+
+
+def _short_run(first: When, last: When, max_days: int) -> bool:
+    """True when ``first``..``last`` are days of one month at most ``max_days`` long."""
+    if not (isinstance(first.day, int) and isinstance(last.day, int)):
+        return False
+    if first.month is not None and first.month != last.month:
+        return False
+    return 0 < last.day - first.day < max_days
 
 
 def _is_full(when: When) -> bool:
@@ -536,23 +558,24 @@ def document_year(found: list[Found], title: tuple[int, int] | None, reference: 
 
 
 def reports_locator(segments):
-    """A function mapping a text offset to its report: the segment holding it, else the next one.
+    """A function mapping a text offset to (report, segment index): the segment holding it.
 
-    Text outside every segment (a title, a preamble, closing remarks) anchors the report that
-    follows it; after the last segment, the last report.
+    Text outside every segment (a title, a preamble, closing remarks) counts with the segment
+    that follows it (after the last segment, with the last one).
     """
     spans = sorted((s.start, s.end, s.report) for s in segments)
     starts = [s[0] for s in spans]
 
-    def report_of(pos: int):
+    def locate(pos: int) -> tuple[Any, int]:
         if not spans:
-            return None
+            return None, -1
         i = bisect_right(starts, pos) - 1
         if i >= 0 and pos < spans[i][1]:
-            return spans[i][2]
-        return spans[min(i + 1, len(spans) - 1)][2]
+            return spans[i][2], i
+        j = min(i + 1, len(spans) - 1)
+        return spans[j][2], j
 
-    return report_of
+    return locate
 
 
 # ---------------------------------------------------------------------- spaCy component
@@ -583,5 +606,5 @@ class Finder:
         """Anchor ``found`` per report and store the mentions on ``doc._.dates``."""
         layout = doc._.layout
         year = document_year(found, layout.title if layout else None, doc._.reference_date)
-        report_of = reports_locator(layout.segments) if layout else None
-        doc._.dates = anchor(found, year, report_of)
+        locate = reports_locator(layout.segments) if layout else None
+        doc._.dates = anchor(found, year, locate)

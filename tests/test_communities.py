@@ -75,18 +75,19 @@ def test_heading_that_is_a_place(extractor):
     assert [c.name for r in document.records for c in r.communities] == ["Pueblo Nuevo"]
 
 
-@pytest.mark.parametrize("text", [
-    "社區" * 100_000,
-    "社区工作者" * 40_000,
-    "(" * 200_000 + "阳光社区",
-    "××" * 100_000 + "社区",
-    "在" + "和" * 100_000 + "小区",
-    "la comunidad " + "de " * 60_000,
-    "los barrios " + "Alto, " * 40_000,
-    "en " + "Alto y " * 40_000 + "la colonia Baja",
+@pytest.mark.parametrize(("lang", "text"), [
+    ("zh-Hant", "社區" * 100_000),
+    ("zh-Hans", "社区工作者" * 40_000),
+    ("zh-Hans", "(" * 200_000 + "阳光社区"),
+    ("zh-Hans", "××" * 100_000 + "社区"),
+    ("zh-Hans", "在" + "和" * 100_000 + "小区"),
+    ("zh-Hans", "阳光社区、" * 50_000),
+    ("es", "la comunidad " + "de " * 60_000),
+    ("es", "los barrios " + "Alto, " * 40_000),
+    ("es", "en " + "Alto y " * 40_000 + "la colonia Baja"),
 ])
-def test_adversarial_inputs_finish(text):
-    mentions, _ = communities_of(text)
+def test_adversarial_inputs_finish(lang, text):
+    mentions, _ = communities_of(text, lang)
     assert all(m.end - m.start < 200 for m in mentions)
 
 

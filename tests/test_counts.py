@@ -9,14 +9,14 @@ language, and the counts expected in order. Every expected count states ``value`
 from __future__ import annotations
 
 import pytest
-
-from conftest import load_cases
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from extractor.counts import Finder, read_digits, read_number
 from extractor.normalize import normalize
 from extractor.pipeline import register_extensions
+
+from conftest import load_cases
 
 REQUIRED = ("value", "approx", "unit", "category")
 OPTIONAL = ("counted", "currency", "per", "text")
@@ -40,7 +40,7 @@ def test_counts(base, case):
     expected = case["counts"]
     shown = [{k: g.get(k) for k in (*REQUIRED, *OPTIONAL) if g.get(k) is not None} for g in got]
     assert len(got) == len(expected), f"found {shown}"
-    for g, e in zip(got, expected):
+    for g, e in zip(got, expected, strict=True):
         assert all(k in e for k in REQUIRED), f"case must state {REQUIRED}: {e}"
         for key in REQUIRED:
             assert g.get(key) == e[key], f"{key}: {g.get(key)!r} != {e[key]!r} in {shown}"
@@ -71,6 +71,14 @@ def test_every_language_has_enough_cases():
 )
 def test_read_number(text, lang, value):
     assert read_number(text, lang) == value
+
+
+def test_docstring_examples():
+    import doctest
+
+    import extractor.counts
+
+    assert doctest.testmod(extractor.counts).failed == 0
 
 
 def test_read_digits_keeps_decimals_and_groups_apart():
