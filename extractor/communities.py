@@ -29,6 +29,7 @@ from .mention import Mention
 from .resources import compile_pattern, load_patterns, word_alternation
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]*")
 
 
 @dataclass
@@ -66,10 +67,16 @@ class Finder:
 
     def find(self, doc: Doc) -> list[Candidate]:
         """Communities of ``doc``, in text order, without overlaps."""
+        text = doc_text(doc)
         norm = doc._.norm
-        limit = norm.boilerplate_start if norm is not None else len(doc.text)
-        found = self.rules.find(doc, limit)
+        limit = norm.boilerplate_start if norm is not None else len(text)
+        found = self.rules.find(doc, text, limit)
         return [c for c in without_overlaps(found) if c.start < limit]
+
+
+def doc_text(doc: Doc) -> str:
+    """The matching text (``doc.text`` rebuilds the string from the tokens on every access)."""
+    return doc._.norm.text if doc._.norm is not None else doc.text
 
 
 def without_overlaps(candidates: list[Candidate]) -> list[Candidate]:
@@ -99,6 +106,7 @@ class ChineseRules:
         self.inner = tuple(sorted((w for w, s in self.suffixes.items() if not s.get("outer")), key=len,
                                   reverse=True))
         self.weak = tuple(w for w, s in self.suffixes.items() if s.get("weak"))
+        self.weak_word = re.compile(word_alternation(list(self.weak)))
         self.phase = compile_pattern(data["phase"], parts)
         self.phase_end = compile_pattern("(?:" + data["phase"] + ")$", parts)
         self.unit = compile_pattern(data["name_unit"], parts)
@@ -112,12 +120,15 @@ class ChineseRules:
         admin = set(data.get("admin_units", []))
         self.left_words = tuple(w for w in data["left_boundaries"] if len(w) > 1)
         self.left_strong = self.left_words + tuple(admin)
+        # no name holds a verb or a generic word: a longer candidate may not reach over one (建设新社区)
+        self.inside_stops = self.left_words + tuple(data.get("generic_words", []))
         self.left_single = {w for w in data["left_boundaries"] if len(w) == 1} - admin
         self.forbidden = set(data.get("forbidden_chars", ""))
         self.generic = tuple(data.get("generic_words", []))
         self.not_suffix = tuple(data.get("not_suffix_words", []))
         reject = data.get("right_reject", {})
-        self.right_reject = {w: tuple(reject.get("all", []) + reject.get(w, [])) for w in self.suffixes}
+        self.right_reject = {w: tuple(reject.get("all", []) + reject.get(w, []) + (reject.get("weak", [])
+                                     if s.get("weak") else [])) for w, s in self.suffixes.items()}
         self.weak_right_ok = tuple(data.get("weak_right_ok", []))
         self.followers = {w: tuple(v) for w, v in data.get("weak_followers", {}).items()}
         self.separators = tuple(data.get("list_separators", ["、"]))
@@ -125,11 +136,12 @@ class ChineseRules:
         self.conjunctions = set(data.get("conjunction_chars", "和"))
         self.model_labels = data.get("model_labels", ["LOC", "GPE", "ORG", "FAC"])
         self.pinyin_overrides = data.get("pinyin_overrides", {})
+        self.romanized: dict[str, str] = {}
 
     # -- find
-    def find(self, doc: Doc, limit: int) -> list[Candidate]:
+    def find(self, doc: Doc, text: str, limit: int) -> list[Candidate]:
         """Candidates from suffixes, shared-suffix lists and model entities, made consistent."""
-        text, norm = doc.text, doc._.norm
+        norm = doc._.norm
         language = norm.language if norm is not None else "zh-Hans"
         entities = entity_spans(doc, self.model_labels, limit)
         found: list[Candidate] = []
@@ -152,7 +164,7 @@ class ChineseRules:
             return []
         if text.endswith(self.shared_marker, 0, s):
             return self.list_items(text, s - len(self.shared_marker), word, info["kind"], own=False)
-        start = self.name_start(text, s, entities)
+        start = self.name_start(text, s, entities, info.get("name_max", self.name_max), info.get("modifiers", ""))
         if start is None:
             return []
         if word in self.weak and not self.clean_right_edge(text, end) and not self.after_word(text, start):
@@ -172,20 +184,20 @@ class ChineseRules:
             return False
         if info.get("languages") and language not in info["languages"]:
             return False
-        if info.get("original") and norm is not None and norm.original[norm.offsets[s]] != info["original"]:
-            return False
-        return True
+        return not info.get("original") or norm is None or norm.original[norm.offsets[s]] == info["original"]
 
     def clean_right_edge(self, text: str, end: int) -> bool:
         """True when a weak suffix ending at ``end`` is followed by a non-Han character or a fitting word."""
         return not _HAN.match(text[end:end + 1]) or text.startswith(self.weak_right_ok, end)
 
-    def name_start(self, text: str, s: int, entities: list[tuple[int, int]] = ()) -> int | None:
+    def name_start(self, text: str, s: int, entities: list[tuple[int, int]] = (), name_max: int | None = None,
+                   modifiers: str = "") -> int | None:
         """Start of the name before index ``s``, or None when there is no name (a generic use).
 
         The shortest candidate of at least ``name_min`` units that starts at a boundary wins; a
         single-character boundary that itself follows a boundary (前往回春岭社区) joins the name if it can.
-        A model entity ending at ``s`` (or at the suffix end) gives the start directly.
+        A model entity ending at ``s`` (or at the suffix end) gives the start directly. ``name_max`` and
+        ``modifiers`` are the suffix's own limits (an estate name before 邨 is short).
         """
         if text.endswith(self.generic, max(0, s - 8), s):
             return None  # 服务社区, 美好家园: a generic use, whatever stands before
@@ -195,19 +207,23 @@ class ChineseRules:
         for e_start, e_end in entities:
             if run.start() <= e_start < s <= e_end and self.valid_name(text[e_start:s]):
                 return e_start
-        starts = [u.start() for u in self.unit.finditer(text, run.start(), s)]
+        chunk = text[run.start():s]
+        starts = (range(run.start(), s) if _HAN_ONLY.fullmatch(chunk)
+                  else [u.start() for u in self.unit.finditer(text, run.start(), s)])
         run_start_is_edge = run.start() == 0 or not self.unit.match(text, run.start() - 1)
+        # units not counted: an inner suffix (翠湖花园: 花园) or a modifier of the suffix (某某上邨: 上)
+        inner = next((len(w) for w in self.inner if chunk.endswith(w)), 0) or int(chunk[-1:] in modifiers)
+        name_max = name_max or self.name_max
         pending = None
-        for k in range(1, len(starts) + 1):
-            p = starts[-k]
-            name = text[p:s]
-            if (self.forbidden.intersection(text[p:starts[-k + 1] if k > 1 else s])
-                    or self.core_length(name) > self.name_max or self.middle_suffix(name)
-                    or (len(name) > 2 and name[-1] in self.conjunctions)):
-                return pending
-            if name.endswith(self.generic):
-                return None
-            if name in self.suffixes or (k < self.name_min and not self.mask.fullmatch(name)):
+        n = len(starts)
+        for k in range(1, n + 1):
+            p = starts[n - k]
+            q = starts[n - k + 1] if k > 1 else s  # start of the previous, shorter candidate
+            if (self.forbidden.intersection(text[p:q]) or (k - inner if s - p > inner else k) > name_max
+                    or (k > 1 and (text.endswith(self.inside_stops, 0, q) or self.suffix_inside(text, q, s)))
+                    or (s - p > 2 and text[s - 1] in self.conjunctions)):
+                return pending  # longer names would hold a non-name character, a verb, or another name
+            if text[p:s] in self.suffixes or (k < self.name_min and not self.mask.fullmatch(text, p, s)):
                 continue
             edge = (p == run.start() and run_start_is_edge) or text.endswith(self.left_strong, 0, p)
             single = not edge and text[p - 1:p] in self.left_single
@@ -225,33 +241,20 @@ class ChineseRules:
         return pending
 
     def after_word(self, text: str, start: int) -> bool:
-        """True when a boundary word (not punctuation) stands right before ``start``."""
-        return text.endswith(self.left_strong, 0, start) or text[start - 1:start] in self.left_single
+        """True when a boundary word or a list separator (not other punctuation) stands before ``start``."""
+        return (text.endswith(self.left_strong, 0, start) or text.startswith(self.separators, start - 1)
+                or text[start - 1:start] in self.left_single)
 
     def valid_name(self, name: str) -> bool:
-        """True when ``name`` (before a suffix) may be a community name."""
-        return (len(name) >= self.name_min and not self.forbidden.intersection(name)
-                and not name.endswith(self.generic) and self.core_length(name) <= self.name_max
-                and not self.middle_suffix(name))
+        """True when ``name`` (before a suffix) may be a community name: its own start is accepted."""
+        return len(name) >= self.name_min and self.name_start(name, len(name)) == 0
 
-    def core_length(self, name: str) -> int:
-        """Units of ``name`` without an inner suffix at its end (翠湖花园 -> 2)."""
-        units = len(self.unit.findall(name))
-        for w in self.inner:
-            if name.endswith(w) and len(name) > len(w):
-                return units - len(w)
-        return units
-
-    def middle_suffix(self, name: str) -> bool:
-        """True when a weak suffix ends inside ``name`` (某某园公益): the name runs past a name."""
-        for w in self.weak:
-            i = name.find(w)
-            while i != -1:
-                j = i + len(w)
-                if j < len(name) and not self.phase.match(name, j) and not name.startswith(self.outer, j):
-                    return True
-                i = name.find(w, i + 1)
-        return False
+    def suffix_inside(self, text: str, q: int, s: int) -> bool:
+        """True when a weak suffix starting at ``q`` ends before ``s`` (某某园公益社区): a name that has a
+        character before ``q`` would run past another name."""
+        m = self.weak_word.match(text, q)
+        return bool(m and m.end() < s and not self.phase.match(text, m.end())
+                    and not text.startswith(self.outer, m.end()))
 
     def list_items(self, text: str, end: int, word: str, kind: str, own: bool) -> list[Candidate]:
         """Bare items of a list sharing ``word``: "A、B、C等社区" (end at 等), "A、B、C小区" (end at 、)."""
@@ -279,6 +282,12 @@ class ChineseRules:
 
     def romanize(self, name: str) -> str:
         """Pinyin: the proper name joined and capitalized, each suffix its own word (Cuihu Huayuan Shequ)."""
+        if name not in self.romanized:
+            self.romanized[name] = self.pinyin_of(name)
+        return self.romanized[name]
+
+    def pinyin_of(self, name: str) -> str:
+        """The romanization of ``name``, computed (see :meth:`romanize`)."""
         tail: list[str] = []
         rest = name
         phase = self.phase_end.search(rest)
@@ -299,9 +308,7 @@ class ChineseRules:
         """One capitalized pinyin word for a run of characters (``XX`` for a mask)."""
         if self.mask.fullmatch(part):
             return "XX"
-        syllables = []
-        for ch, syl in zip(part, _pinyin(part)):
-            syllables.append(self.pinyin_overrides.get(ch, syl))
+        syllables = [self.pinyin_overrides.get(ch, syl) for ch, syl in zip(part, _pinyin(part), strict=True)]
         return "".join(syllables).capitalize()
 
 
@@ -397,6 +404,8 @@ class SpanishRules:
         self.reject_context = compile_pattern(
             r"\b(?:" + word_alternation(sorted(self.reject_first)) + r")[ ]+(?:(?:de|del|de la|de los|de las)[ ]+)?$")
         self.trailing_place = compile_pattern(data["trailing_place"], parts)
+        heads = word_alternation(sorted(self.reject_first | {w[0].upper() + w[1:] for w in self.triggers}))
+        self.inner_place = compile_pattern(rf"[ ](?:{{connector}})[ ](?:{heads})\b", parts)
         self.alias = compile_pattern(data["alias"], parts)
         self.count_place = compile_pattern(data["count_place"], parts)
         self.count_place_next = compile_pattern(data["count_place_next"], parts)
@@ -413,9 +422,8 @@ class SpanishRules:
         self.next_capital = compile_pattern(r"[ ]+(?:{up}|\d)", parts)
 
     # -- find
-    def find(self, doc: Doc, limit: int) -> list[Candidate]:
+    def find(self, doc: Doc, text: str, limit: int) -> list[Candidate]:
         """Candidates from triggers, then trigger-less cues, then their other occurrences."""
-        text = doc.text
         found: list[Candidate] = []
         for m in self.trigger.finditer(text, 0, limit):
             found.extend(self.after_trigger(text, m))
@@ -474,9 +482,9 @@ class SpanishRules:
             start, name = start + nested.end(), name[nested.end():]  # junta de vecinos del Ensanche X -> X
         if name.isdigit() and self.quantity.match(text, end):
             return None  # 200 casas: a quantity, not a name
-        cut = self.trailing_place.search(name)
+        cut = self.inner_place.search(name) or self.trailing_place.search(name)
         if cut and cut.start() > 0:
-            end, name = start + cut.start(), name[:cut.start()]
+            end, name = start + cut.start(), name[:cut.start()]  # X del Municipio de Y, X de Villa Y -> X
         return Item(start, end, name) if self.valid_name(name) else None
 
     def valid_name(self, name: str) -> bool:
@@ -486,6 +494,8 @@ class SpanishRules:
         if not words or len(bare) < 2 or not (words[0][0].isupper() or words[0][0].isdigit()
                                                or self.mask.match(bare)):
             return False
+        if len(words) == 1 and len(bare) > 2 and bare.isupper() and not self.mask.match(bare):
+            return False  # an acronym (la comunidad LGBTI), not a place
         return (words[0] not in self.reject_first and words[-1] not in self.reject_last
                 and not self.reject_name.search(bare) and name not in ("El", "La", "Los", "Las"))
 

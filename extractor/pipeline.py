@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
+import re
 from functools import cache
 from pathlib import Path
 
@@ -49,9 +50,59 @@ def build_nlp(base_lang: str, model: str | None = None):
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
     else:
         nlp = spacy.blank("es")
+    if base_lang != "zh":
+        nlp.tokenizer = GuardedTokenizer(nlp.tokenizer)
     for stage in STAGES:
         nlp.add_pipe(stage, config={"lang": base_lang})
     return nlp
+
+
+class GuardedTokenizer:
+    """spaCy's rule tokenizer, except on texts with a very long run without whitespace.
+
+    The rule tokenizer peels prefixes and suffixes off a whitespace-free chunk one at a
+    time, which is quadratic in the chunk's length (16,000 ``(`` take close to a minute).
+    Such texts are split with one linear regex instead: words, single punctuation marks,
+    and whitespace tokens, so that ``doc.text`` stays equal to the text.
+    """
+
+    MAX_RUN = 300
+    _LONG_RUN = re.compile(r"\S{%d}" % (MAX_RUN + 1))
+    _TOKEN = re.compile(r"\w+|[^\w\s]")
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.vocab = tokenizer.vocab
+
+    def __call__(self, text: str):
+        if not self._LONG_RUN.search(text):
+            return self.tokenizer(text)
+        return self.linear_doc(text)
+
+    def linear_doc(self, text: str):
+        """A ``Doc`` of ``text`` split by one regex pass."""
+        from spacy.tokens import Doc
+
+        words: list[str] = []
+        spaces: list[bool] = []
+        pos = 0
+        for m in self._TOKEN.finditer(text):
+            if m.start() > pos:  # whitespace before this token that no previous token absorbed
+                words.append(text[pos:m.start()])
+                spaces.append(False)
+            words.append(m.group(0))
+            follows_space = text.startswith(" ", m.end())
+            spaces.append(follows_space)
+            pos = m.end() + (1 if follows_space else 0)
+        if pos < len(text):
+            words.append(text[pos:])
+            spaces.append(False)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def pipe(self, texts, batch_size: int = 1000):
+        """Tokenize a stream of texts."""
+        for text in texts:
+            yield self(text)
 
 
 class Extractor:

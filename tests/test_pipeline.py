@@ -1,0 +1,33 @@
+"""The spaCy pipelines: stages in order, results on Doc extensions, a tokenizer that stays linear."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.pipeline import STAGES, build_nlp
+
+
+@pytest.mark.parametrize("lang", ["zh", "es"])
+def test_every_stage_is_a_registered_component(lang):
+    assert build_nlp(lang).pipe_names[-len(STAGES):] == list(STAGES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 2000,
+        "  hola (mundo)  \n\n x" + "(" * 400 + " fin ",
+        "a" * 1000 + " b\n",
+        " \t" + "x" * 400,
+        "La colonia Las Palmas, el sábado 12 de junio." + "-" * 500 + "\r\n",
+    ],
+)
+def test_long_runs_are_tokenized_without_losing_text(text):
+    doc = build_nlp("es").make_doc(text)
+    assert doc.text == text
+    assert len(doc) >= 2
+
+
+def test_ordinary_text_keeps_spacys_tokens():
+    doc = build_nlp("es").make_doc("Más de 1,500 despensas (kits) el sábado.")
+    assert [t.text for t in doc] == ["Más", "de", "1,500", "despensas", "(", "kits", ")", "el", "sábado", "."]
