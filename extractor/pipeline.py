@@ -8,9 +8,9 @@ runs on the normalized text; :mod:`extractor.records` maps every span back.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date
-import re
 from functools import cache
 from pathlib import Path
 
@@ -67,7 +67,7 @@ class GuardedTokenizer:
     """
 
     MAX_RUN = 300
-    _LONG_RUN = re.compile(r"\S{%d}" % (MAX_RUN + 1))
+    _LONG_RUN = re.compile(rf"\S{{{MAX_RUN + 1}}}")
     _TOKEN = re.compile(r"\w+|[^\w\s]")
 
     def __init__(self, tokenizer) -> None:
