@@ -16,6 +16,7 @@ lives in ``patterns/<lang>/communities.yaml``. The component sets ``doc._.commun
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import sys
@@ -107,6 +108,7 @@ class ChineseRules:
                                   reverse=True))
         self.weak = tuple(w for w, s in self.suffixes.items() if s.get("weak"))
         self.weak_word = re.compile(word_alternation(list(self.weak)))
+        self.all_suffixes = tuple(self.suffixes)
         self.phase = compile_pattern(data["phase"], parts)
         self.phase_end = compile_pattern("(?:" + data["phase"] + ")$", parts)
         self.unit = compile_pattern(data["name_unit"], parts)
@@ -145,9 +147,11 @@ class ChineseRules:
         language = norm.language if norm is not None else "zh-Hans"
         entities = entity_spans(doc, self.model_labels, limit)
         found: list[Candidate] = []
+        suffix_ends = []
         for m in self.suffix_re.finditer(text, 0, limit):
+            suffix_ends.append(m.end())
             found.extend(self.at_suffix(text, m, norm, language, entities))
-        return consistent(found, text, limit)
+        return self.consistent(found, text, suffix_ends)
 
     def at_suffix(self, text: str, m: re.Match[str], norm, language: str,
                   entities: list[tuple[int, int]]) -> list[Candidate]:
@@ -267,12 +271,42 @@ class ChineseRules:
             if start is None:
                 break
             item = text[start:pos]
-            if not item.endswith(tuple(self.suffixes)) and not item.endswith(self.inner):
-                items.append(Candidate(start, pos, item + word, kind, masked=bool(self.mask.search(item))))
+            if item.endswith(self.all_suffixes) or self.phase_end.search(item):
+                break  # an item with its own suffix is a mention of its own; the list shares no further
+            items.append(Candidate(start, pos, item + word, kind, masked=bool(self.mask.search(item))))
             if not text.startswith(self.separators, start - 1):
                 break
             pos, own = start, True
         return items
+
+    def consistent(self, found: list[Candidate], text: str, suffix_ends: list[int]) -> list[Candidate]:
+        """One name per document: the other occurrences of a confirmed name are mentions too (连夸松涛社区
+        工作者), a mention ending with a shorter name found elsewhere is cut to it (某市松涛社区 -> 松涛社区),
+        and a weak mention stays only when its name is confirmed or masked."""
+        names = {c.name: c for c in found if not c.weak and c.name == text[c.start:c.end] and len(c.name) >= 3}
+        lengths = {len(n) for n in names}
+        for e in suffix_ends:
+            for length in lengths:
+                same = names.get(text[max(0, e - length):e])
+                if same is not None:
+                    found.append(Candidate(e - length, e, same.name, same.kind, masked=same.masked))
+        strong = {self.core(c.name) for c in found if not c.weak}
+        out = []
+        for c in found:
+            own = text[c.start:c.end]
+            if own == c.name:
+                shorter = next((own[i:] for i in range(1, len(own) - 2) if own[i:] in names), None)
+                if shorter:
+                    c = Candidate(c.end - len(shorter), c.end, shorter, c.kind, c.weak, c.masked)
+            if c.weak and not c.masked and self.core(c.name) not in strong:
+                continue
+            out.append(c)
+        return out
+
+    def core(self, name: str) -> str:
+        """``name`` without its outer suffix (松涛社区 -> 松涛), to compare names."""
+        word = next((w for w in self.outer if name.endswith(w) and len(name) > len(w)), "")
+        return name[: len(name) - len(word)]
 
     # -- write
     def mention(self, c: Candidate) -> Mention:
@@ -322,38 +356,6 @@ def _pinyin(text: str) -> list[str]:
     for ch in text:
         out.append(lazy_pinyin(ch)[0] if _HAN.match(ch) else ch)
     return out
-
-
-def consistent(found: list[Candidate], text: str, limit: int) -> list[Candidate]:
-    """One name per document: a mention ending with a shorter name found elsewhere is cut to it
-    (某市松涛社区 -> 松涛社区), a weak mention stays only when its name is confirmed or masked, and the
-    other occurrences of a confirmed name are mentions too (连夸松涛社区工作者)."""
-    spans = {text[c.start:c.end] for c in found if c.name == text[c.start:c.end]}
-    strong = {_core(c.name) for c in found if not c.weak}
-    kinds = {c.name: (c.kind, c.masked) for c in found if not c.weak and c.name == text[c.start:c.end]}
-    for name, (kind, masked) in kinds.items():
-        if len(name) >= 3:
-            found.extend(Candidate(m.start(), m.end(), name, kind, masked=masked)
-                         for m in re.finditer(re.escape(name), text[:limit]))
-    out = []
-    for c in found:
-        own = text[c.start:c.end]
-        if own == c.name:
-            shorter = [n for n in spans if len(n) >= 3 and len(n) < len(own) and own.endswith(n)]
-            if shorter:
-                best = max(shorter, key=len)
-                c = Candidate(c.end - len(best), c.end, best, c.kind, c.weak, c.masked)
-        if c.weak and not c.masked and _core(c.name) not in strong:
-            continue
-        out.append(c)
-    return out
-
-
-def _core(name: str) -> str:
-    for suffix in ("社区", "小区", "居委会"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return name
 
 
 @cache
@@ -418,8 +420,7 @@ class SpanishRules:
         self.mask = compile_pattern(parts["mask"])
         self.model_labels = data.get("model_labels", ["LOC", "GPE", "ORG", "FAC"])
         self.sentence_openers = set(data.get("sentence_openers", []))
-        self.previous_word = compile_pattern(r"(?<![\w])({up}[\w'’-]*)[ ]$", parts)
-        self.next_capital = compile_pattern(r"[ ]+(?:{up}|\d)", parts)
+        self.free_name = compile_pattern(r"(?<![\w'’-])(?:{name})", parts)
 
     # -- find
     def find(self, doc: Doc, text: str, limit: int) -> list[Candidate]:
@@ -584,25 +585,24 @@ class SpanishRules:
         return found
 
     def entity_partners(self, doc: Doc, text: str, found: list[Candidate], limit: int) -> list[Candidate]:
-        """Model entities coordinated with a found mention ("Monte Alegre y la colonia X")."""
-        spans = entity_spans(doc, self.model_labels, limit)
-        if not spans:
-            return []
+        """Model entities coordinated with a found mention ("Monte Alegre y la colonia X"), in chains."""
+        items = [it for it in (self.item_at(text, start) for start, _ in entity_spans(doc, self.model_labels, limit))
+                 if it is not None]
+        known = sorted((c.start, c.end) for c in found)
         partners: list[Candidate] = []
-        known = list(found)
         changed = True
         while changed:
             changed = False
-            for start, end in spans:
-                if any(c.start < end and start < c.end for c in known):
-                    continue
-                item = self.item_at(text, start)
-                if item is None or item.end != end:
-                    continue
-                if any(self.coordinated(text, end, c.start) or self.coordinated(text, c.end, start) for c in known):
-                    cand = self.candidate(item, "neighbourhood")
-                    partners.append(cand)
-                    known.append(cand)
+            for item in items:
+                i = bisect.bisect_left(known, (item.start, item.start))
+                after = known[i] if i < len(known) else None
+                before = known[i - 1] if i > 0 else None
+                if (after and after[0] < item.end) or (before and before[1] > item.start):
+                    continue  # already a mention, or overlapping one
+                if ((after and self.coordinated(text, item.end, after[0]))
+                        or (before and self.coordinated(text, before[1], item.start))):
+                    partners.append(self.candidate(item, "neighbourhood"))
+                    bisect.insort(known, (item.start, item.end))
                     changed = True
         return partners
 
@@ -620,29 +620,31 @@ class SpanishRules:
             rest = rest[m.end():] if m else rest
         return rest == ""
 
+    def name_occurrences(self, text: str, limit: int):
+        """Every maximal capitalized name of the text as ``(start, end, name)``, without a sentence opener."""
+        for m in self.free_name.finditer(text, 0, limit):
+            start, value = m.start(), m.group()
+            first, _, rest = value.partition(" ")
+            if first in self.sentence_openers and rest:
+                start, value = start + len(first) + 1, rest
+            yield start, m.end(), value
+
     def other_occurrences(self, text: str, found: list[Candidate], limit: int) -> list[Candidate]:
         """Other occurrences of the names found (one name per document), unless inside a longer name."""
-        names = {(c.name, c.kind) for c in found if len(c.name) >= 4 and not c.masked}
+        kinds = {c.name: c.kind for c in found if len(c.name) >= 4 and not c.masked}
         more = []
-        for name, kind in names:
-            for m in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", text[:limit]):
-                before = text[max(0, m.start() - 40):m.start()]
-                previous = self.previous_word.search(before)
-                if ((previous and previous.group(1) not in self.sentence_openers)
-                        or self.next_capital.match(text, m.end())
-                        or self.reject_before.search(before) or self.reject_context.search(before)):
-                    continue
-                more.append(Candidate(m.start(), m.end(), name, kind))
+        for start, end, value in self.name_occurrences(text, limit):
+            if value in kinds:
+                before = text[max(0, start - 40):start]
+                if not (self.reject_before.search(before) or self.reject_context.search(before)):
+                    more.append(Candidate(start, end, value, kinds[value]))
         return more
 
     def without_other_uses(self, text: str, found: list[Candidate], limit: int) -> list[Candidate]:
         """Candidates whose name nowhere names a programme, street, school or city (el programa X)."""
-        other = set()
-        for name in {c.name for c in found}:
-            for m in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", text[:limit]):
-                if self.not_community_before.search(text, max(0, m.start() - 40), m.start()):
-                    other.add(name)
-                    break
+        names = {c.name for c in found}
+        other = {value for start, _, value in self.name_occurrences(text, limit)
+                 if value in names and self.not_community_before.search(text, max(0, start - 40), start)}
         return [c for c in found if c.name not in other]
 
     # -- write

@@ -96,7 +96,7 @@ def test_community_spans_are_not_dates():
     assert [text[f.start:f.end] for f in found] == ["El domingo 3 de mayo de 2020"]
 
 
-def test_long_adversarial_inputs_are_quick():
+def test_long_adversarial_inputs_finish():
     rules = date_rules("zh")
     for text in ("社區" * 50000, "1" * 100000, "(" * 100000, "3月" * 30000, "年" * 100000):
         rules.find(text, "zh-Hant")
