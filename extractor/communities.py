@@ -133,10 +133,10 @@ class ChineseRules:
                                      if s.get("weak") else [])) for w, s in self.suffixes.items()}
         self.weak_right_ok = tuple(data.get("weak_right_ok", []))
         self.followers = {w: tuple(v) for w, v in data.get("weak_followers", {}).items()}
-        self.separators = tuple(data.get("list_separators", ["、"]))
-        self.shared_marker = data.get("shared_suffix_marker", "等")
-        self.conjunctions = set(data.get("conjunction_chars", "和"))
-        self.model_labels = data.get("model_labels", ["LOC", "GPE", "ORG", "FAC"])
+        self.separators = tuple(data["list_separators"])
+        self.shared_marker = data["shared_suffix_marker"]
+        self.conjunctions = set(data.get("conjunction_chars", ""))
+        self.model_labels = data.get("model_labels", [])
         self.pinyin_overrides = data.get("pinyin_overrides", {})
         self.romanized: dict[str, str] = {}
 
@@ -372,6 +372,7 @@ class Item:
     start: int
     end: int
     name: str
+    quoted: bool = False
 
 
 class SpanishRules:
@@ -387,16 +388,17 @@ class SpanishRules:
         words = sorted(self.triggers, key=len, reverse=True)
         alternation = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in words)
         self.trigger = re.compile(rf"(?<![\w])(?i:{alternation})(?![\w])")
-        self.trigger_prefix = re.compile(rf"(?i:{alternation})[ ]+")
+        self.trigger_prefix = compile_pattern(rf"(?i:{alternation})(?:{parts['open_singular']})", parts)
         self.name = compile_pattern(parts["name"], parts)
-        self.quoted = compile_pattern(r'[«"“](?P<q>{name})[»"”]', parts)
-        self.article = compile_pattern(r"(?:el|la|los|las)[ ]+")
-        self.preposition = compile_pattern(r"(?:de|del|en|a|al)[ ]+")
-        self.cap_article = compile_pattern(r"(?:El|La|Los|Las)[ ]+")
+        self.quoted = compile_pattern(parts["quoted"], parts)
+        self.article = compile_pattern(parts["lower_article"], parts)
+        self.preposition = compile_pattern(parts["preposition"], parts)
+        self.cap_article = compile_pattern(parts["capital_article"], parts)
         self.open_plural = compile_pattern(parts["open"], parts)
-        self.open_singular = compile_pattern(r"[ ]+(?:(?:de|del)[ ]+)?")
+        self.open_singular = compile_pattern(parts["open_singular"], parts)
         self.open_singular_no_de = compile_pattern(r"[ ]+")
         self.sep = compile_pattern(parts["sep"], parts)
+        self.coordinator = compile_pattern(parts["coordinator"], parts)
         self.number = compile_pattern(data["trigger_number"], parts)
         self.reject_before = compile_pattern(data["reject_before"], parts)
         self.not_community_before = compile_pattern(data["not_community_before"], parts)
@@ -404,7 +406,7 @@ class SpanishRules:
         self.reject_last = set(data.get("reject_last", []))
         self.reject_name = compile_pattern(data["reject_name"], parts)
         self.reject_context = compile_pattern(
-            r"\b(?:" + word_alternation(sorted(self.reject_first)) + r")[ ]+(?:(?:de|del|de la|de los|de las)[ ]+)?$")
+            r"\b(?:" + word_alternation(sorted(self.reject_first)) + r")[ ]+(?:(?:{connector})[ ]+)?$", parts)
         self.trailing_place = compile_pattern(data["trailing_place"], parts)
         heads = word_alternation(sorted(self.reject_first | {w[0].upper() + w[1:] for w in self.triggers}))
         self.inner_place = compile_pattern(rf"[ ](?:{{connector}})[ ](?:{heads})\b", parts)
@@ -415,10 +417,10 @@ class SpanishRules:
             data["place_list_opening"] + r"(?P<list>{name}(?:{sep}{name})*)" + data["place_list_bridge"], parts)
         self.heading_place = compile_pattern(data["heading_place"], parts)
         self.closers = compile_pattern(data["list_closers"], parts)
-        self.roman_or_number = compile_pattern(r"(?:[IVXL]+|\d+)$")
-        self.quantity = compile_pattern(r"[ ]+[a-záéíóúñü]")
+        self.numbered = compile_pattern(parts["numbered"], parts)
+        self.quantity = compile_pattern(parts["quantity_after"], parts)
         self.mask = compile_pattern(parts["mask"])
-        self.model_labels = data.get("model_labels", ["LOC", "GPE", "ORG", "FAC"])
+        self.model_labels = data.get("model_labels", [])
         self.sentence_openers = set(data.get("sentence_openers", []))
         self.free_name = compile_pattern(r"(?<![\w'’-])(?:{name})", parts)
 
@@ -442,7 +444,7 @@ class SpanishRules:
     def after_trigger(self, text: str, m: re.Match[str]) -> list[Candidate]:
         """The name (or list of names) governed by the trigger ``m``."""
         word = m.group()
-        info, plural = self.triggers[re.sub(r"\s+", " ", word.lower())]
+        info, plural = self.trigger_of(word)
         if self.reject_before.search(text, max(0, m.start() - 40), m.start()):
             return []
         pos = m.end()
@@ -461,11 +463,14 @@ class SpanishRules:
             keep = info.get("keep_capitalized")
             if keep and word[0].isupper() and not number and (keep == "always" or " " not in name):
                 name = f"{word} {name}"
-            quoted = text[first.start - 1:first.start] in "«\"“" and text[first.end:first.end + 1] in "»\"”"
-            first = Item(m.start(), first.end + quoted, name)
+            first = Item(m.start(), first.end + first.quoted, name)  # the closing quote too
         items, closed = self.list_after(text, first)
         found = [first] + (items if plural or closed else [])
         return [self.candidate(it, kind) for it in found]
+
+    def trigger_of(self, word: str) -> tuple[dict, bool]:
+        """The trigger entry of a matched trigger ``word`` and whether it is the plural."""
+        return self.triggers[" ".join(word.lower().split())]
 
     def item_at(self, text: str, pos: int) -> Item | None:
         """A valid community name starting at ``pos`` (after an optional lowercase article), or None."""
@@ -478,19 +483,20 @@ class SpanishRules:
         start, end = (m.start("q"), m.end("q")) if quoted else m.span()
         name = text[start:end]
         nested = self.trigger_prefix.match(name)
-        if nested and nested.end() < len(name) and not self.triggers[
-                re.sub(r"\s+", " ", nested.group().strip().lower())][0].get("keep_capitalized"):
+        if (nested and nested.end() < len(name)
+                and not self.trigger_of(self.trigger.match(name).group())[0].get("keep_capitalized")):
             start, name = start + nested.end(), name[nested.end():]  # junta de vecinos del Ensanche X -> X
         if name.isdigit() and self.quantity.match(text, end):
             return None  # 200 casas: a quantity, not a name
         cut = self.inner_place.search(name) or self.trailing_place.search(name)
         if cut and cut.start() > 0:
             end, name = start + cut.start(), name[:cut.start()]  # X del Municipio de Y, X de Villa Y -> X
-        return Item(start, end, name) if self.valid_name(name) else None
+        return Item(start, end, name, quoted=bool(quoted)) if self.valid_name(name) else None
 
     def valid_name(self, name: str) -> bool:
         """True unless ``name`` is an organisation, street, office, administrative unit or a bare article."""
-        bare = self.cap_article.sub("", name, count=1) if self.cap_article.match(name) else name
+        article = self.cap_article.match(name + " ")
+        bare = name[article.end():] if article else name
         words = bare.split()
         if not words or len(bare) < 2 or not (words[0][0].isupper() or words[0][0].isdigit()
                                                or self.mask.match(bare)):
@@ -498,13 +504,13 @@ class SpanishRules:
         if len(words) == 1 and len(bare) > 2 and bare.isupper() and not self.mask.match(bare):
             return False  # an acronym (la comunidad LGBTI), not a place
         return (words[0] not in self.reject_first and words[-1] not in self.reject_last
-                and not self.reject_name.search(bare) and name not in ("El", "La", "Los", "Las"))
+                and not self.reject_name.search(bare))
 
     def list_after(self, text: str, first: Item) -> tuple[list[Item], bool]:
         """Items coordinated after ``first`` and whether the list is closed by "y ..." or "entre otros"."""
         items: list[Item] = []
         closed = False
-        previous, pos = first, first.end
+        previous, pos = first, first.end + first.quoted
         while True:
             if self.closers.match(text, pos):
                 return items, True
@@ -515,22 +521,22 @@ class SpanishRules:
             article = self.article.match(text, at)
             at = article.end() if article else at
             trigger = self.trigger.match(text, at)
-            if trigger:
+            if trigger and trigger.group()[0].islower():  # a capitalized one may be part of the name
                 opening = self.open_singular.match(text, trigger.end())
                 at = opening.end() if opening else at
             item = self.item_at(text, at)
-            coordinated = bool(re.search(r"\b[ye]\b", sep.group()))
+            coordinated = bool(self.coordinator.search(sep.group()))
             if item is None:
                 closed = closed or coordinated
                 break
-            if self.roman_or_number.fullmatch(item.name):
+            if self.numbered.fullmatch(item.name):
                 stem = previous.name.rsplit(" ", 1)
-                if len(stem) < 2 or not self.roman_or_number.fullmatch(stem[1]):
+                if len(stem) < 2 or not self.numbered.fullmatch(stem[1]):
                     break  # a bare number that continues no numbered name
                 item = Item(item.start, item.end, f"{stem[0]} {item.name}")  # Los Robles I y II
             items.append(item)
             closed = closed or coordinated
-            previous, pos = item, item.end
+            previous, pos = item, item.end + item.quoted
         return items, closed
 
     def candidate(self, item: Item, kind: str) -> Candidate:
