@@ -48,6 +48,7 @@ def build_nlp(base_lang: str, model: str | None = None):
             raise ModelError(f"spaCy model {model!r} is not installed (see README, 'Optional models')") from exc
     elif base_lang == "zh":
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+        nlp.tokenizer = CharTokenizer(nlp.vocab)
     else:
         nlp = spacy.blank("es")
     if base_lang != "zh":
@@ -57,13 +58,58 @@ def build_nlp(base_lang: str, model: str | None = None):
     return nlp
 
 
+def doc_from_regex(vocab, text: str, token: re.Pattern[str]):
+    """A ``Doc`` whose tokens are the matches of ``token`` (one linear pass), whitespace kept exact.
+
+    A single space after a token is that token's trailing space; any other
+    whitespace becomes a token of its own, as spaCy's tokenizers do.
+    """
+    from spacy.tokens import Doc
+
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+    for m in token.finditer(text):
+        if m.start() > pos:
+            words.append(text[pos:m.start()])
+            spaces.append(False)
+        words.append(m.group(0))
+        follows_space = text.startswith(" ", m.end())
+        spaces.append(follows_space)
+        pos = m.end() + (1 if follows_space else 0)
+    if pos < len(text):
+        words.append(text[pos:])
+        spaces.append(False)
+    return Doc(vocab, words=words, spaces=spaces)
+
+
+class CharTokenizer:
+    """Chinese character segmentation: one token per non-space character.
+
+    The same tokens as spaCy's ``char`` segmenter, built in one linear pass (spaCy's
+    alignment of words to text grows faster than linearly on long documents).
+    """
+
+    _TOKEN = re.compile(r"\S")
+
+    def __init__(self, vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str):
+        return doc_from_regex(self.vocab, text, self._TOKEN)
+
+    def pipe(self, texts, batch_size: int = 1000):
+        """Tokenize a stream of texts."""
+        for text in texts:
+            yield self(text)
+
+
 class GuardedTokenizer:
     """spaCy's rule tokenizer, except on texts with a very long run without whitespace.
 
     The rule tokenizer peels prefixes and suffixes off a whitespace-free chunk one at a
     time, which is quadratic in the chunk's length (16,000 ``(`` take close to a minute).
-    Such texts are split with one linear regex instead: words, single punctuation marks,
-    and whitespace tokens, so that ``doc.text`` stays equal to the text.
+    Such texts are split with one linear regex instead: words and single punctuation marks.
     """
 
     MAX_RUN = 300
@@ -77,27 +123,7 @@ class GuardedTokenizer:
     def __call__(self, text: str):
         if not self._LONG_RUN.search(text):
             return self.tokenizer(text)
-        return self.linear_doc(text)
-
-    def linear_doc(self, text: str):
-        """A ``Doc`` of ``text`` split by one regex pass."""
-        from spacy.tokens import Doc
-
-        words: list[str] = []
-        spaces: list[bool] = []
-        pos = 0
-        for m in self._TOKEN.finditer(text):
-            if m.start() > pos:  # whitespace before this token that no previous token absorbed
-                words.append(text[pos:m.start()])
-                spaces.append(False)
-            words.append(m.group(0))
-            follows_space = text.startswith(" ", m.end())
-            spaces.append(follows_space)
-            pos = m.end() + (1 if follows_space else 0)
-        if pos < len(text):
-            words.append(text[pos:])
-            spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        return doc_from_regex(self.vocab, text, self._TOKEN)
 
     def pipe(self, texts, batch_size: int = 1000):
         """Tokenize a stream of texts."""

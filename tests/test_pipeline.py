@@ -31,3 +31,13 @@ def test_long_runs_are_tokenized_without_losing_text(text):
 def test_ordinary_text_keeps_spacys_tokens():
     doc = build_nlp("es").make_doc("Más de 1,500 despensas (kits) el sábado.")
     assert [t.text for t in doc] == ["Más", "de", "1,500", "despensas", "(", "kits", ")", "el", "sábado", "."]
+
+
+@pytest.mark.parametrize("text", ["阳光社区", "社区 活动\n\n  1、清洁", " 前后 ", "a b  c\r\n", "社" * 5000])
+def test_chinese_tokens_are_spacys_char_segmentation(text):
+    import spacy
+
+    ours = build_nlp("zh").make_doc(text)
+    theirs = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}}).make_doc(text)
+    assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
+    assert ours.text == text
