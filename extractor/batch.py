@@ -142,18 +142,14 @@ def _warm_up(extractor) -> None:
             Extractor(lang=lang, model=extractor.model, reference_date=extractor.reference_date).extract("1")
 
 
-def process_document(source: str, options: BatchOptions, data: bytes | None = None) -> DocumentResult:
-    """Extract one document (read from ``source``, or decoded from ``data``); never raises."""
+def process_document(source: str, options: BatchOptions, data: bytes | None = None,
+                     path: str | None = None) -> DocumentResult:
+    """Extract one document (read from ``path`` or ``source``, or decoded from ``data``); never raises."""
     chars = 0
     try:
         extractor = get_extractor(options)
         with time_budget(options.timeout):
-            if data is None:
-                from .reading import read_file
-
-                decoded = read_file(source, max_bytes=options.max_bytes)
-            else:
-                decoded = _decode(source, data, options.max_bytes)
+            decoded = _load(source, options.max_bytes, data, path)
             chars = len(decoded.text)
             document = extractor.extract(decoded.text, source=source, warnings=decoded.warnings)
             output = format_document(document, options.fmt)
@@ -167,13 +163,20 @@ def failed_result(source: str, exc: BaseException, fmt: str = "jsonl", chars: in
     return DocumentResult(source, format_error(source, exc, fmt), chars=chars, error=type(exc).__name__)
 
 
-def _decode(source: str, data: bytes, max_bytes: int):
-    from .reading import decode_bytes
+def _load(source: str, max_bytes: int, data: bytes | None, path: str | None):
+    """The decoded text of a document; errors name the file as the user did (``source``)."""
+    from .reading import decode_bytes, read_file
 
     try:
-        return decode_bytes(data, max_bytes=max_bytes)
+        if data is not None:
+            return decode_bytes(data, max_bytes=max_bytes)
+        return read_file(path or source, max_bytes=max_bytes)
     except InputError as exc:
-        raise type(exc)(f"{source}: {exc}") from None
+        if data is not None:
+            raise type(exc)(f"{source}: {exc}") from None
+        if path:
+            raise type(exc)(str(exc).replace(path, source)) from None
+        raise
 
 
 def read_bytes(source: str, max_bytes: int) -> bytes:
@@ -624,7 +627,8 @@ def dask_results(sources: list[str], options: BatchOptions, scheduler: str | Non
                 data = read_bytes(source, options.max_bytes)
             except ExtractorError as exc:
                 return failed_result(source, exc, options.fmt)
-        future = client.submit(process_document, source, options, data, key=f"extract-{tag}-{index}", pure=False)
+        future = client.submit(process_document, source, options, data, os.path.abspath(source),
+                               key=f"extract-{tag}-{index}", pure=False)
         futures[future] = (index, source)
         queue.add(future)
         return None

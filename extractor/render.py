@@ -77,7 +77,7 @@ def describe_count(count: CountMention) -> str:
 
 
 def describe_community(community: CommunityMention) -> str:
-    """The hover text of a community: ``福盛社区 / Fusheng Shequ``, then kind and masked."""
+    """The hover text of a community: ``阳光社区 / Yangguang Shequ``, then kind and masked."""
     value = community.name + (f" / {community.romanized}" if community.romanized else "")
     if community.kind != "community":
         value += f"\n{community.kind}"

@@ -9,7 +9,7 @@ import pytest
 from extractor.errors import BinaryInputError, EmptyInputError, InputTooLargeError, MissingFileError
 from extractor.reading import decode_bytes, read_file
 
-ZH_HANT = "2016年社工日活動總結\n福盛社區組織志願者六十五人，開展清潔活動。\n"
+ZH_HANT = "2016年社工日活動總結\n翠湖社區組織志願者六十五人，開展清潔活動。\n"
 ZH_HANS = "社区垃圾分类工作总结\n阳光社区组织志愿者三十人入户宣传垃圾分类。\n"
 ES = "Resumen de la jornada\nLa junta de vecinos de la colonia Las Palmas reunió a más de 120 niños y niñas.\n"
 
