@@ -316,7 +316,8 @@ def hostile(limit: float) -> dict[str, dict]:
         elif proc.returncode:
             failure = (stderr.strip().splitlines() or ["crashed"])[-1][:120]
         results[name] = {"total_s": total, "stages": stages, "failure": failure}
-        print(f"  hostile {name}: {total and round(total, 2)}s {failure}", file=sys.stderr, flush=True)
+        shown = f"{total:.2f}s" if total is not None else failure
+        print(f"  hostile {name}: {shown}", file=sys.stderr, flush=True)
     return results
 
 

@@ -53,6 +53,7 @@ def build_nlp(base_lang: str, model: str | None = None):
         nlp = spacy.blank("es")
     if base_lang != "zh":
         nlp.tokenizer = GuardedTokenizer(nlp.tokenizer)
+    nlp.max_length = 4 * DEFAULT_MAX_BYTES  # the byte limit of reading is the real bound, not spaCy's 1M
     for stage in STAGES:
         nlp.add_pipe(stage, config={"lang": base_lang})
     return nlp

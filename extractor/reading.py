@@ -55,7 +55,10 @@ def decode_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> DecodedText
         raise EmptyInputError("empty input")
     bom = _bom_encoding(data)
     if bom:
-        text = data.decode(bom)
+        try:
+            text = data.decode(bom)
+        except UnicodeDecodeError as exc:
+            raise DecodingError(f"not valid {bom.upper()} despite its byte order mark ({exc.reason})") from None
         warnings = [] if bom == "utf-8-sig" else [f"decoded as {bom.upper()} (byte order mark)"]
         return _checked(DecodedText(text, bom, warnings))
     try:

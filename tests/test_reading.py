@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from extractor.errors import BinaryInputError, EmptyInputError, InputTooLargeError, MissingFileError
+from extractor.errors import BinaryInputError, DecodingError, EmptyInputError, InputTooLargeError, MissingFileError
 from extractor.reading import decode_bytes, read_file
 
 ZH_HANT = "2016年社工日活動總結\n翠湖社區組織志願者六十五人，開展清潔活動。\n"
@@ -50,6 +50,7 @@ def test_crlf_is_kept_so_offsets_stay_exact():
         (b"   \n\r\n\t ", EmptyInputError),
         (codecs.BOM_UTF8 + b"  \n", EmptyInputError),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 4, BinaryInputError),
+        (b"\xff\xfe\x00\xd8\x00", DecodingError),
         (b"\x7fELF\x02\x01\x01\x00" + b"\x00\x01\x02\x03" * 500, BinaryInputError),
     ],
 )
