@@ -13,7 +13,8 @@ counts ``heading_factor`` times, and repeats of one cue in the body count at mos
 ``max_repeats`` times. The best type wins when it passes ``threshold``; other types join
 it only with strong evidence (``secondary_min``, ``secondary_ratio`` of the best score,
 ``secondary_support`` distinct cue words, a cue in the heading counting one more).
-Overviews have their own, stricter rules. A record with no winning type is ``other``.
+Overviews have their own, stricter rules. An activity with no winning type is ``other``;
+an overview with none gets no type (an introduction is not an activity of another kind).
 Its evidence is the first ``max_evidence`` cues of each chosen type.
 """
 
@@ -50,6 +51,7 @@ class Choice:
     secondary_ratio: float  # ... and this fraction of the best score ...
     secondary_support: int = 2  # ... from this many distinct cue words (a heading cue counts one more)
     max_types: int = 3
+    fallback: str | None = OTHER  # the types when none passes: ``other``, or none at all (overviews)
 
 
 @dataclass(frozen=True)
@@ -315,7 +317,7 @@ def score_types(text: str, hits: list[CueHit], lexicon: CueLexicon) -> dict[str,
 
 
 def choose_types(scores: dict[str, TypeScore], choice: Choice) -> list[str]:
-    """The winning types, best first; ``["other"]`` when none passes.
+    """The winning types, best first; ``[choice.fallback]`` (or none) when none passes.
 
     >>> rules = Choice(threshold=3, secondary_min=6, secondary_ratio=0.25, secondary_support=2)
     >>> top = TypeScore(20, {"横幅", "宣传"})
@@ -327,11 +329,13 @@ def choose_types(scores: dict[str, TypeScore], choice: Choice) -> list[str]:
     ['publicity']
     >>> choose_types({"volunteer_mobilization": TypeScore(2, {"志愿者"})}, rules)
     ['other']
+    >>> choose_types({}, Choice(threshold=3, secondary_min=12, secondary_ratio=0.8, fallback=None))
+    []
     """
     ranked = sorted(((ts.score, t, ts.support) for t, ts in scores.items()
                      if ts.score >= choice.threshold and t != OTHER), reverse=True)
     if not ranked:
-        return [OTHER]
+        return [choice.fallback] if choice.fallback else []
     best = ranked[0][0]
     chosen = [t for s, t, n in ranked if s == best or (s >= choice.secondary_min and n >= choice.secondary_support
                                                       and s >= choice.secondary_ratio * best)]

@@ -109,7 +109,7 @@ def build_document(doc, source: str | None = None, warnings: list[str] | None = 
             item=seg.item,
             heading=_clean_text(norm, *seg.heading) if seg.heading else None,
             span=norm.original_span(seg.start, seg.end),
-            activity_types=seg.activity_types or ["other"],
+            activity_types=seg.activity_types,
             type_evidence={t: [_evidence(norm, m, Evidence) for m in ms] for t, ms in seg.type_evidence.items()},
             dates=[_evidence(norm, m, DateMention) for m in inside["dates"]],
             communities=[_evidence(norm, m, CommunityMention) for m in inside["communities"]],

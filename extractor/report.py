@@ -107,7 +107,7 @@ def summarize_batch(lines: Iterable[dict]) -> BatchStats:
         stats.documents[lang] += 1
         for record in line.get("records") or []:
             stats.records[lang] += 1
-            types = record.get("activity_types") or ["other"]
+            types = record.get("activity_types") or []
             stats.types.update(types)
             names = {c.get("name") for c in record.get("communities") or [] if not c.get("masked")}
             stats.communities.update(n for n in names if n)
