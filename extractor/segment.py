@@ -31,6 +31,7 @@ class Paragraph:
     end: int
     role: str = "text"  # text | section | item | meta | intro
     marker_end: int = 0  # end of the numbering marker (items and sections)
+    numbered: bool = True  # false for an item recognised by its opening words or as a heading line
 
 
 @dataclass
@@ -71,6 +72,8 @@ class SegmentRules:
         self.intro_labels = compiled("intro_labels")
         self.meta_lines = compiled("meta_lines")
         self.activity_openers = compiled("activity_openers")
+        self.sequence_openers = compiled("sequence_openers")
+        self.min_unnumbered_items = int(data.get("min_unnumbered_items", 2))
         self.heading_max = int(data.get("heading_max", 40))
         self.sentence_closes_paragraph = bool(data.get("sentence_closes_paragraph", False))
         self.title_max_lines = int(data.get("title_max_lines", 3))
@@ -151,6 +154,8 @@ def segment_document(text: str, limit: int, lang: str) -> Layout:
 
     blocks = _split_sections(body)
     preamble, sections = blocks[0], blocks[1:]
+    if not any(_has_items(b) for b in blocks):
+        promote_unnumbered_items(text, preamble, rules)
     segments: list[Segment] = []
     if not any(_has_items(s[1:]) for s in sections):
         # One report: the preamble introduces it; each section is one activity.
@@ -172,6 +177,43 @@ def segment_document(text: str, limit: int, lang: str) -> Layout:
             else:
                 segments.extend(_report_segments(report, None, [], [_section_as_item(section)], text, rules))
     return Layout(title, segments)
+
+
+def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
+    """In a report without numbered items, mark the paragraphs that open an activity as items.
+
+    News-style reports describe one activity per paragraph (``5月20日上午，…``, ``El pasado
+    sábado 12 de junio …``) or put a short heading line over each (``Minga en el barrio X``
+    then its body). When at least ``min_unnumbered_items`` paragraphs open that way, each
+    starts an activity and the paragraphs before the first one are the overview.
+    """
+    starts = [i for i, p in enumerate(paragraphs)
+              if p.role == "text" and (_opens_activity(text, p, rules) or _is_heading_line(text, paragraphs, i, rules))]
+    if len(starts) < rules.min_unnumbered_items:
+        return
+    for i in starts:
+        paragraphs[i].role = "item"
+        paragraphs[i].marker_end = paragraphs[i].start
+        paragraphs[i].numbered = False
+
+
+def _opens_activity(text: str, p: Paragraph, rules: SegmentRules) -> bool:
+    return any(m.search(text[p.start:p.end]) for m in rules.activity_openers)
+
+
+def _is_heading_line(text: str, paragraphs: list[Paragraph], i: int, rules: SegmentRules) -> bool:
+    """A short line without a closing mark, followed by a body paragraph that is not one itself."""
+    p = paragraphs[i]
+    if i + 1 >= len(paragraphs) or p.end - p.start > rules.heading_max:
+        return False
+    if rules.sentence_end.search(text, p.start, p.end) or rules.clause_end.match(text, p.end - 1):
+        return False
+    body = paragraphs[i + 1]
+    return body.role == "text" and not _is_heading_line_shape(text, body, rules)
+
+
+def _is_heading_line_shape(text: str, p: Paragraph, rules: SegmentRules) -> bool:
+    return p.end - p.start <= rules.heading_max and not rules.sentence_end.search(text, p.start, p.end)
 
 
 def _split_sections(body: list[Paragraph]) -> list[list[Paragraph]]:
@@ -210,11 +252,23 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
         elif items:
             current = items[-1]
             has_body = len(current) > 1 or not _is_short(text, current[0], rules)
-            if has_body and any(m.search(text[p.start:p.end]) for m in rules.activity_openers):
+            line = text[p.start:p.end]
+            # Whole-paragraph items (Primero, …) go on with Por último, …; an item that has a
+            # heading line and a body keeps such a paragraph as part of its body.
+            whole = len(current) == 1 and rules.sentence_end.match(text, current[0].end - 1)
+            sequel = _first_match(rules.sequence_openers, line) if whole else None
+            if sequel:
+                p.role, p.marker_end, p.numbered = "item", p.start + sequel.end(), False
+                items.append([p])
+            elif has_body and any(m.search(line) for m in rules.activity_openers):
                 items.append([p])
             else:
                 current.append(p)
     return items
+
+
+def _first_match(patterns: list[re.Pattern[str]], line: str) -> re.Match[str] | None:
+    return next((m for m in (p.search(line) for p in patterns) if m), None)
 
 
 def _is_short(text: str, p: Paragraph, rules: SegmentRules) -> bool:
@@ -244,8 +298,14 @@ def _report_segments(report: int, head: Paragraph | None, intro: list[Paragraph]
 
 def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules) -> list[Paragraph]:
     """The last item of a report: its heading and one body paragraph; the rest is closing remarks."""
-    keep = 2 if _is_short(text, group[0], rules) else 1
+    keep = 2 if _is_heading(text, group[0], rules) else 1
     return group[:keep]
+
+
+def _is_heading(text: str, p: Paragraph, rules: SegmentRules) -> bool:
+    """True when ``p`` heads a body that follows: a short numbered line (Spanish ones may end
+    with a period), or a short unnumbered line that is not a sentence of its own."""
+    return _is_short(text, p, rules) and (p.numbered or not rules.sentence_end.match(text, p.end - 1))
 
 
 def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int] | None:
@@ -256,7 +316,7 @@ def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int]
     if start >= p.end:
         return (p.start, p.end)
     end = p.end
-    if p.role == "text":  # an unnumbered activity: its opening phrase names it
+    if p.role == "text" or not p.numbered:  # an unnumbered activity: its opening phrase names it
         c = rules.clause_end.search(text, start, end)
         end = c.start() if c else end
     m = rules.sentence_end.search(text, start, end)

@@ -67,7 +67,7 @@ def test_records_carry_original_evidence(extractor):
 
 def test_heading_that_is_a_place(extractor):
     text = ("Boletín de mingas\n"
-            "Reunimos aquí dos jornadas convocadas por dirigentes barriales.\n"
+            "Presentamos aquí dos jornadas organizadas por líderes barriales.\n"
             "1. Pueblo Nuevo, en Cartago\n"
             "Más de cien vecinos limpiaron las quebradas y las áreas verdes.\n"
             "2. Jornada en el mercado\n"

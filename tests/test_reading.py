@@ -9,8 +9,8 @@ import pytest
 from extractor.errors import BinaryInputError, DecodingError, EmptyInputError, InputTooLargeError, MissingFileError
 from extractor.reading import decode_bytes, read_file
 
-ZH_HANT = "2016年社工日活動總結\n翠湖社區組織志願者六十五人，開展清潔活動。\n"
-ZH_HANS = "社区垃圾分类工作总结\n阳光社区组织志愿者三十人入户宣传垃圾分类。\n"
+ZH_HANT = "2018年重陽節活動紀要\n翠湖社區組織志願者六十五人，開展清潔活動。\n"
+ZH_HANS = "社区消防安全工作总结\n阳光社区组织志愿者三十人入户宣传防火知识。\n"
 ES = "Resumen de la jornada\nLa junta de vecinos de la colonia Las Palmas reunió a más de 120 niños y niñas.\n"
 
 

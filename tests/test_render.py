@@ -258,7 +258,8 @@ def test_summarize_batch():
     stats = summarize_batch(lines)
     assert stats.documents == {"es": 1, "zh-Hans": 2}
     assert stats.records == {"es": 3, "zh-Hans": 2}
-    assert stats.types == {"publicity": 2, "children_youth": 2, "health_service": 1}  # an untyped overview counts for none
+    # an untyped overview counts for no type
+    assert stats.types == {"publicity": 2, "children_youth": 2, "health_service": 1}
     assert stats.communities.most_common() == [("Las Brisas", 2), ("El Mirador", 1)]
     assert stats.masked_communities == 1
     people = {t: (p.total, p.records, p.lower_bound, p.approximate) for t, p in stats.people.items()}
