@@ -462,7 +462,9 @@ class CountRules:
             word = g.get(key)
             if word and self.fold(word) in self.currencies:
                 code = self.currencies[self.fold(word)]
-                return local.get(code) if code.startswith("@") else code
+                code = local.get(code) if code.startswith("@") else code
+                if code:  # else a later word may tell ($250,000 MXN)
+                    return code
         return None
 
     def local_currencies(self, text: str) -> dict[str, str]:
