@@ -32,6 +32,7 @@ class Paragraph:
     role: str = "text"  # text | section | item | meta | intro
     marker_end: int = 0  # end of the numbering marker (items and sections)
     numbered: bool = True  # false for an item recognised by its opening words or as a heading line
+    marker_kind: int = -1  # which of the item markers numbers it (一、 vs （一）: two levels of a list)
 
 
 @dataclass
@@ -74,6 +75,7 @@ class SegmentRules:
         self.activity_openers = compiled("activity_openers")
         self.sequence_openers = compiled("sequence_openers")
         self.min_unnumbered_items = int(data.get("min_unnumbered_items", 2))
+        self.closing_section = compile_pattern(data.get("closing_sections") or r"(?!)", parts)
         self.heading_max = int(data.get("heading_max", 40))
         self.sentence_closes_paragraph = bool(data.get("sentence_closes_paragraph", False))
         self.title_max_lines = int(data.get("title_max_lines", 3))
@@ -118,10 +120,11 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
             p.role = "section"
             p.marker_end = p.start + (section.end() if section else 0)
             continue
-        item = next((m.match(line) for m in rules.item_markers if m.match(line)), None)
+        kind, item = next(((k, m.match(line)) for k, m in enumerate(rules.item_markers) if m.match(line)), (-1, None))
         if item and item.end() < len(line):
             p.role = "item"
             p.marker_end = p.start + item.end()
+            p.marker_kind = kind
 
 
 def title_block(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> int:
@@ -288,12 +291,39 @@ def _report_segments(report: int, head: Paragraph | None, intro: list[Paragraph]
         if heading is None and intro_text[0].role == "intro" and _is_short(text, intro_text[0], rules):
             heading = (intro_text[0].start, intro_text[0].end)
         segments.append(Segment("overview", report, None, intro_text[0].start, intro_text[-1].end, heading))
-    for n, group in enumerate(items, start=1):
-        if n == len(items):
-            group = _without_closing(group, text, rules)
+    groups = [*items[:-1], _without_closing(items[-1], text, rules)] if items else []
+    for n, group in enumerate(activity_groups(groups, text, rules), start=1):
         segments.append(Segment("activity", report, n, group[0].start, group[-1].end,
                                 _heading_of(text, group[0], rules)))
     return segments
+
+
+def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRules) -> list[list[Paragraph]]:
+    """The item groups that describe activities.
+
+    Dropped: a section on problems or plans (``二、存在的问题``, ``三、下一步工作打算``,
+    ``Próximos pasos``) with the sub-items under it, and a bare heading that only groups the
+    sub-items after it (``一、深化环境整治`` then ``（一）…（二）…``): those sub-items are the records.
+    """
+    kept: list[list[Paragraph]] = []
+    skipping = None  # marker kind of the closing section being skipped
+    for i, group in enumerate(groups):
+        head = group[0]
+        if skipping is not None:
+            if head.marker_kind != skipping or not head.numbered:
+                continue
+            skipping = None
+        title = text[max(head.start, head.marker_end):head.end].lstrip(" \t|｜:：.、,，-–—")
+        if head.numbered and rules.closing_section.match(title):
+            skipping = head.marker_kind
+            continue
+        following = groups[i + 1][0] if i + 1 < len(groups) else None
+        if (len(group) == 1 and head.numbered and following is not None and following.numbered
+                and following.marker_kind != head.marker_kind and _is_heading(text, head, rules)
+                and not rules.sentence_end.match(text, head.end - 1)):
+            continue
+        kept.append(group)
+    return kept
 
 
 def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules) -> list[Paragraph]:
