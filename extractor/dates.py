@@ -444,11 +444,15 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
 
 def _remember(ctx: Context, f: Found, segment: Any) -> None:
     latest = f.last or f.first
-    if latest.year is None or f.background:
+    if f.background:
         return
-    ctx.last, ctx.segment = (latest.year, latest.month, latest.day), segment
+    # with no year anywhere, a stated month still anchors the days after it (3月5日、6日 → XXXX-03-06)
+    year = latest.year if latest.year is not None else MASK
+    if latest.year is None and latest.month is None:
+        return
+    ctx.last, ctx.segment = (year, latest.month, latest.day), segment
     if latest.month is not None:
-        ctx.month = (latest.year, latest.month)
+        ctx.month = (year, latest.month)
     if latest.explicit and latest.rel is None:
         ctx.year = latest.year
 
