@@ -32,7 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .errors import PatternError
-from .mention import Mention
+from .mention import Mention, doc_text
 from .resources import expand_parts, load_patterns
 
 OTHER = "other"
@@ -370,9 +370,10 @@ class Typer:
 
     def __call__(self, doc: Doc) -> Doc:
         norm = doc._.norm
-        limit = norm.boilerplate_start if norm is not None else len(doc.text)
+        text = doc_text(doc)
+        limit = norm.boilerplate_start if norm is not None else len(text)
         for seg in doc._.layout.segments:
-            types, evidence = type_record(doc.text, seg.start, min(seg.end, limit), seg.heading, seg.kind,
+            types, evidence = type_record(text, seg.start, min(seg.end, limit), seg.heading, seg.kind,
                                           self.lexicon)
             seg.activity_types = types
             seg.type_evidence = evidence

@@ -26,7 +26,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .mention import Mention
+from .mention import Mention, doc_text
 from .resources import compile_pattern, load_patterns, word_alternation
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -73,11 +73,6 @@ class Finder:
         limit = norm.boilerplate_start if norm is not None else len(text)
         found = self.rules.find(doc, text, limit)
         return [c for c in without_overlaps(found) if c.start < limit]
-
-
-def doc_text(doc: Doc) -> str:
-    """The matching text (``doc.text`` rebuilds the string from the tokens on every access)."""
-    return doc._.norm.text if doc._.norm is not None else doc.text
 
 
 def without_overlaps(candidates: list[Candidate]) -> list[Candidate]:

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .mention import Mention
+from .mention import Mention, doc_text
 from .resources import compile_pattern, load_patterns, word_alternation
 
 _ARABIC = re.compile(r"\d+(?:[.,\s]\d+)*")
@@ -55,7 +55,7 @@ class Finder:
     def find(self, doc: Doc) -> list[Mention]:
         """Count mentions of ``doc`` (offsets into the normalized text)."""
         norm = doc._.norm
-        text = doc.text
+        text = doc_text(doc)
         limit = norm.boilerplate_start if norm is not None else len(text)
         skip = sorted((m.start, m.end) for m in [*(doc._.dates or []), *(doc._.communities or [])])
         render = (lambda s, e: "".join(norm.original[i] for i in norm.offsets[s:e])) if norm is not None else None

@@ -28,7 +28,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .mention import Mention, overlaps_any
+from .mention import Mention, doc_text, overlaps_any
 from .resources import compile_pattern, load_patterns
 
 MASK = "X"
@@ -604,7 +604,7 @@ class Finder:
     def match(self, doc: Doc) -> list[Found]:
         """Underspecified dates of the document, outside communities and boilerplate."""
         norm = doc._.norm
-        return self.rules.find(doc.text, norm.language, norm.boilerplate_start, doc._.communities or [])
+        return self.rules.find(doc_text(doc), norm.language, norm.boilerplate_start, doc._.communities or [])
 
     def set_annotations(self, doc: Doc, found: list[Found]) -> None:
         """Anchor ``found`` per report and store the mentions on ``doc._.dates``."""

@@ -27,3 +27,13 @@ class Mention:
 def overlaps_any(start: int, end: int, mentions: list[Mention]) -> bool:
     """True when ``[start, end)`` shares a character with any of ``mentions``."""
     return any(start < m.end and m.start < end for m in mentions)
+
+
+def doc_text(doc: Any) -> str:
+    """The text the stages match on: the normalized string when the pipeline set it.
+
+    ``Doc.text`` rebuilds the string from every token on each access, which costs more than
+    a whole extraction stage; the normalized text is the same string, built once.
+    """
+    norm = doc._.norm
+    return norm.text if norm is not None else doc.text

@@ -126,11 +126,18 @@ def detect_language(text: str) -> str:
     latin = len(_LATIN.findall(sample))
     if han == 0 or han < 0.15 * latin:
         return "es"
-    chars = set(_HAN.findall(sample))
-    converter = _opencc()
-    traditional = sum(1 for ch in chars if converter.convert(ch) != ch)
-    simplified = sum(1 for ch in chars if _opencc_s2t().convert(ch) != ch)
+    chars = sorted(set(_HAN.findall(sample)))
+    traditional = _changed(chars, _opencc())
+    simplified = _changed(chars, _opencc_s2t())
     return "zh-Hant" if traditional > simplified else "zh-Hans"
+
+
+def _changed(chars: list[str], converter) -> int:
+    """How many of ``chars`` the converter changes (one call, one character per line)."""
+    converted = converter.convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):
+        return sum(1 for ch in chars if converter.convert(ch) != ch)
+    return sum(1 for a, b in zip(chars, converted, strict=True) if a != b)
 
 
 def find_boilerplate_start(text: str, base_lang: str) -> int:

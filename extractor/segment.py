@@ -20,6 +20,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .mention import doc_text
 from .resources import compile_pattern, load_patterns
 
 
@@ -375,6 +376,7 @@ class Segmenter:
 
     def __call__(self, doc: Doc) -> Doc:
         norm = doc._.norm
-        limit = norm.boilerplate_start if norm is not None else len(doc.text)
-        doc._.layout = segment_document(doc.text, limit, self.lang)
+        text = doc_text(doc)
+        limit = norm.boilerplate_start if norm is not None else len(text)
+        doc._.layout = segment_document(text, limit, self.lang)
         return doc
