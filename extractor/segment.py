@@ -187,22 +187,28 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
     """In a report without numbered items, mark the paragraphs that open an activity as items.
 
     News-style reports describe one activity per paragraph (``5月20日上午，…``, ``El pasado
-    sábado 12 de junio …``) or put a short heading line over each (``Minga en el barrio X``
-    then its body). When at least ``min_unnumbered_items`` paragraphs open that way, each
-    starts an activity and the paragraphs before the first one are the overview.
+    sábado 12 de junio …``, a dateline ``Celaya, Gto., 14 de junio de 2021.-``, then
+    ``Asimismo, …``) or put a short heading line over each (``Minga en el barrio X`` then its
+    body). When at least ``min_unnumbered_items`` paragraphs open that way, each starts an
+    activity and the paragraphs before the first one are the overview.
     """
-    starts = [i for i, p in enumerate(paragraphs)
-              if p.role == "text" and (_opens_activity(text, p, rules) or _is_heading_line(text, paragraphs, i, rules))]
+    starts: dict[int, int] = {}  # paragraph index -> end of its opening connective (or its start)
+    for i, p in enumerate(paragraphs):
+        if p.role != "text":
+            continue
+        if opener := _first_match(rules.activity_openers, text[p.start:p.end]):
+            # an opener may mark what is not the activity's name (a dateline): the heading follows it
+            starts[i] = p.start + (opener.end("marker") if "marker" in opener.re.groupindex else 0)
+        elif _is_heading_line(text, paragraphs, i, rules):
+            starts[i] = p.start
+        elif starts and (sequel := _first_match(rules.sequence_openers, text[p.start:p.end])):
+            starts[i] = p.start + sequel.end()  # Asimismo, … / Por otra parte, … after a first activity
     if len(starts) < rules.min_unnumbered_items:
         return
-    for i in starts:
+    for i, marker_end in starts.items():
         paragraphs[i].role = "item"
-        paragraphs[i].marker_end = paragraphs[i].start
+        paragraphs[i].marker_end = marker_end
         paragraphs[i].numbered = False
-
-
-def _opens_activity(text: str, p: Paragraph, rules: SegmentRules) -> bool:
-    return any(m.search(text[p.start:p.end]) for m in rules.activity_openers)
 
 
 def _is_heading_line(text: str, paragraphs: list[Paragraph], i: int, rules: SegmentRules) -> bool:
