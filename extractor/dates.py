@@ -123,6 +123,7 @@ class Context:
     """What anchors the next date of one report."""
 
     doc_year: int | None
+    heading_year: bool = False  # doc_year is stated in the document's heading (not a reference date)
     year: int | str | None = None  # the last written year (int or MASK)
     last: tuple[Any, Any, Any] = (None, None, None)  # year, month, day of the last date
     month: tuple[Any, Any] | None = None  # year, month of the last date stating a month
@@ -163,6 +164,7 @@ class DateRules:
                                compiled(r.get("text")), compiled(r.get("after")))
                         for r in data.get("reject", [])]
         self.window = int(data.get("context_window", 30))
+        self.heading_year = compile_pattern(data.get("heading_year") or r"(?!)")
         self.background = compiled(data.get("background_after"))
         masked = data.get("masked", "[xX]")  # a masked digit: 20××, 20xx
         self.masked = re.compile(rf"^(?:{masked}|\d)*{masked}(?:{masked}|\d)*$")
@@ -377,7 +379,7 @@ class DateRules:
 
 
 # ---------------------------------------------------------------------- phase 2: anchoring
-def anchor(found: list[Found], doc_year: int | None = None, locate=None) -> list[Mention]:
+def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading_year: bool = False) -> list[Mention]:
     """Mentions with TIMEX3 values: each date anchored to the previous ones of its report.
 
     ``locate(offset)`` gives the (report, segment) of an offset (see :func:`reports_locator`).
@@ -389,7 +391,7 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None) -> list
             mentions.append(Mention(f.start, f.end, {"start": None, "end": None, "mod": None, "rrule": f.rrule}))
             continue
         report, segment = locate(f.start) if locate else (None, None)
-        ctx = contexts.setdefault(report, Context(doc_year))
+        ctx = contexts.setdefault(report, Context(doc_year, heading_year))
         if f.first.today and ctx.segment != segment:
             continue  # 今天 repeats the date of its own item only
         if f.last:
@@ -430,7 +432,11 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
     if unstated_year and when.month is None and when.precision() != "year" and ctx.month:
         when.year, when.month = ctx.month
     if when.year is None and when.rel is None:
-        when.year = ctx.last[0]
+        # a month without a year is in the year the document's heading states, even after a date of
+        # another year (an annual report approved the next January); a lone day follows the last date
+        # (unless the text masks its years: 20××年3月5日 … 3月底 stays XXXX)
+        heading_year = when.month is not None and ctx.heading_year and ctx.year != MASK
+        when.year = ctx.doc_year if heading_year else ctx.last[0]
     if when.weekday is not None and _is_full(when) and _weekday(when) != when.weekday:
         readings = [_swapped(when)] if swappable else []
         if not when.explicit:
@@ -552,13 +558,13 @@ def date_rules(lang: str) -> DateRules:
     return DateRules(lang)
 
 
-def document_year(found: list[Found], title: tuple[int, int] | None, reference: date | None) -> int | None:
-    """The year a document states in its title, else the reference date's year."""
-    if title:
-        for f in found:
-            if title[0] <= f.start < title[1] and f.first.explicit and isinstance(f.first.year, int):
-                return f.first.year
-    return reference.year if reference else None
+def document_year(found: list[Found], head: str, heading_year: re.Pattern[str]) -> int | None:
+    """The year a document states before its first record (title, subtitle: ``Memoria 2023``;
+    the latest one, since a founding year may stand there too), or None."""
+    years = [f.first.year for f in found
+             if f.start < len(head) and f.first.explicit and isinstance(f.first.year, int)]
+    years += [int(m.group(0)) for m in heading_year.finditer(head)]
+    return max(years, default=None)
 
 
 def reports_locator(segments):
@@ -609,6 +615,12 @@ class Finder:
     def set_annotations(self, doc: Doc, found: list[Found]) -> None:
         """Anchor ``found`` per report and store the mentions on ``doc._.dates``."""
         layout = doc._.layout
-        year = document_year(found, layout.title if layout else None, doc._.reference_date)
+        head_end = min((seg.start for seg in layout.segments), default=0) if layout else 0
+        if layout and layout.title:
+            head_end = max(head_end, layout.title[1])
+        year = document_year(found, doc_text(doc)[:head_end], self.rules.heading_year)
+        stated = year is not None
+        if year is None and doc._.reference_date:
+            year = doc._.reference_date.year
         locate = reports_locator(layout.segments) if layout else None
-        doc._.dates = anchor(found, year, locate)
+        doc._.dates = anchor(found, year, locate, heading_year=stated)
