@@ -155,7 +155,7 @@ def summarize(document) -> str:
     lines = [f"{document.source}  [{document.language}]  {document.title or ''}"]
     for rec in document.records:
         lines.append(f"  {rec.id:<40} {rec.kind:<8} {(rec.heading or '')[:30]}")
-        lines.append(f"      types: {', '.join(rec.activity_types)}")
+        lines.append(f"      types: {', '.join(rec.activity_types) or '(none)'}")
         if rec.dates:
             lines.append("      dates: " + "; ".join(
                 f"{d.text} → {d.rrule or d.start}{'..' + d.end if d.end else ''}{' ' + d.mod if d.mod else ''}"
