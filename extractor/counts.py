@@ -261,7 +261,10 @@ class CountRules:
         self.counted_stop = compile_pattern(data.get("counted_stop") or "(?!)")
         self.counted_open = compile_pattern(data.get("counted_open") or "(?!)")
         self.clause_break = compile_pattern(data.get("clause_break") or r"[,.;:!?。、]")
-        self.regions = [(r.get("currencies") or {}, compile_pattern(word_alternation(r["cues"]), None, self.flags)
+        # where cue words start words (chilen- for chileno, chilena), a \b lets the scan skip ahead fast
+        start = r"\b" if data.get("region_cues_start_words") else ""
+        self.regions = [(r.get("currencies") or {},
+                         compile_pattern(rf"{start}(?:{word_alternation(r['cues'])})", None, self.flags)
                          if r.get("cues") else None, bool(r.get("default"))) for r in data.get("regions", [])]
 
     # ------------------------------------------------------------ find
