@@ -378,8 +378,8 @@ class SpanishRules:
         parts = data.get("parts", {})
         self.triggers: dict[str, tuple[dict, bool]] = {}
         for t in data["triggers"]:
-            self.triggers[t["singular"]] = (t, False)
-            self.triggers[t["plural"]] = (t, True)
+            self.triggers[t["singular"].lower()] = (t, False)
+            self.triggers[t["plural"].lower()] = (t, True)
         words = sorted(self.triggers, key=len, reverse=True)
         alternation = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in words)
         self.trigger = re.compile(rf"(?<![\w])(?i:{alternation})(?![\w])")

@@ -101,6 +101,8 @@ def test_unknown_lang_option_is_a_clear_error():
         ("Resumen\nTexto.\nNoticias relacionadas\nVecinos limpian el parque\nOtra nota (12.03.2024)\n", "Noticias"),
         ("Resumen\nTexto.\nLEA TAMBIÉN\nMinga en el barrio\n", "LEA TAMBIÉN"),
         ("Resumen\nTexto.\nArtículos relacionados\nUna nota\n", "Artículos"),
+        ("简报\n正文。\n—— 推荐阅读 ——\n▶ 社区举办邻里节\n▶ 充电棚正式启用\n来源：某社区\n", "—— 推荐阅读"),
+        ("Nota\nTexto.\nPara más información:\nOficina de prensa\nTel. (504) 2200-0000\n", "Para más"),
     ],
 )
 def test_trailing_link_block_is_found(text, starts_at):
