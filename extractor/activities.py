@@ -23,6 +23,7 @@ from __future__ import annotations
 import gc
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from itertools import islice
@@ -70,28 +71,17 @@ def top_level_alternatives(regex: str) -> list[str]:
     >>> top_level_alternatives("a|b(?:c|d)|[|]")
     ['a', 'b(?:c|d)', '[|]']
     """
-    parts, depth, in_class, escaped, last = [], 0, False, False, 0
-    for i, ch in enumerate(regex):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+    parts, last = [], 0
+    for i, ch, depth in _syntax(regex):
+        if ch == "|" and depth == 0:
             parts.append(regex[last:i])
             last = i + 1
     return [*parts, regex[last:]]
 
 
-def _group_end(regex: str, start: int) -> int:
-    """Index of the ``)`` closing the group opened at ``regex[start]``."""
+def _syntax(regex: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """``(index, character, group depth after it)`` for each character of ``regex`` from ``start``
+    that is neither escaped nor inside a character class."""
     depth, in_class, escaped = 0, False, False
     for i in range(start, len(regex)):
         ch = regex[i]
@@ -103,12 +93,16 @@ def _group_end(regex: str, start: int) -> int:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        else:
+            depth += (ch == "(") - (ch == ")")
+            yield i, ch, depth
+
+
+def _group_end(regex: str, start: int) -> int:
+    """Index of the ``)`` closing the group opened at ``regex[start]``."""
+    for i, ch, depth in _syntax(regex, start):
+        if ch == ")" and depth == 0:
+            return i
     raise PatternError(f"unbalanced group in cue {regex!r}")
 
 
