@@ -77,6 +77,9 @@ class SegmentRules:
         self.sequence_openers = compiled("sequence_openers")
         self.min_unnumbered_items = int(data.get("min_unnumbered_items", 2))
         self.closing_section = compile_pattern(data.get("closing_sections") or r"(?!)", parts)
+        self.news_paragraph = compile_pattern(data.get("news_paragraph") or r"(?!)", parts)
+        self.quote = compile_pattern(data.get("quote_opening") or r"(?!)", parts)
+        self.news_paragraph_min = int(data.get("news_paragraph_min", 80))
         self.heading_max = int(data.get("heading_max", 40))
         self.sentence_closes_paragraph = bool(data.get("sentence_closes_paragraph", False))
         self.title_max_lines = int(data.get("title_max_lines", 3))
@@ -193,6 +196,7 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
     activity and the paragraphs before the first one are the overview.
     """
     starts: dict[int, int] = {}  # paragraph index -> end of its opening connective (or its start)
+    headed: set[int] = set()
     for i, p in enumerate(paragraphs):
         if p.role != "text":
             continue
@@ -201,14 +205,23 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
             starts[i] = p.start + (opener.end("marker") if "marker" in opener.re.groupindex else 0)
         elif _is_heading_line(text, paragraphs, i, rules):
             starts[i] = p.start
+            headed.add(i)  # its body follows: the next paragraph is not a new activity
         elif starts and (sequel := _first_match(rules.sequence_openers, text[p.start:p.end])):
             starts[i] = p.start + sequel.end()  # Asimismo, … / Por otra parte, … after a first activity
+        elif starts and i - 1 not in headed and _is_news_paragraph(text, p, rules):
+            starts[i] = p.start  # a further paragraph of a news release that reports figures or dates
     if len(starts) < rules.min_unnumbered_items:
         return
     for i, marker_end in starts.items():
         paragraphs[i].role = "item"
         paragraphs[i].marker_end = marker_end
         paragraphs[i].numbered = False
+
+
+def _is_news_paragraph(text: str, p: Paragraph, rules: SegmentRules) -> bool:
+    """A long paragraph that reports figures or dates and does not open with a quotation."""
+    return (p.end - p.start >= rules.news_paragraph_min and not rules.quote.match(text, p.start)
+            and bool(rules.news_paragraph.search(text, p.start, p.end)))
 
 
 def _is_heading_line(text: str, paragraphs: list[Paragraph], i: int, rules: SegmentRules) -> bool:
