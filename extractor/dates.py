@@ -450,12 +450,10 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
 
 def _remember(ctx: Context, f: Found, segment: Any) -> None:
     latest = f.last or f.first
-    if f.background:
+    if f.background or (latest.year is None and latest.month is None):
         return
     # with no year anywhere, a stated month still anchors the days after it (3月5日、6日 → XXXX-03-06)
     year = latest.year if latest.year is not None else MASK
-    if latest.year is None and latest.month is None:
-        return
     ctx.last, ctx.segment = (year, latest.month, latest.day), segment
     if latest.month is not None:
         ctx.month = (year, latest.month)
@@ -615,10 +613,7 @@ class Finder:
     def set_annotations(self, doc: Doc, found: list[Found]) -> None:
         """Anchor ``found`` per report and store the mentions on ``doc._.dates``."""
         layout = doc._.layout
-        head_end = min((seg.start for seg in layout.segments), default=0) if layout else 0
-        if layout and layout.title:
-            head_end = max(head_end, layout.title[1])
-        year = document_year(found, doc_text(doc)[:head_end], self.rules.heading_year)
+        year = document_year(found, doc_text(doc)[:layout.head_end] if layout else "", self.rules.heading_year)
         stated = year is not None
         if year is None and doc._.reference_date:
             year = doc._.reference_date.year

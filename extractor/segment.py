@@ -57,6 +57,12 @@ class Layout:
     title: tuple[int, int] | None
     segments: list[Segment]
 
+    @property
+    def head_end(self) -> int:
+        """End of the document's heading: the title block, up to where the first record starts."""
+        first = min((seg.start for seg in self.segments), default=0)
+        return max(first, self.title[1]) if self.title else first
+
 
 class SegmentRules:
     """Compiled segmentation data for one language (``patterns/<lang>/segment.yaml``)."""
@@ -124,7 +130,7 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
             p.role = "section"
             p.marker_end = p.start + (section.end() if section else 0)
             continue
-        kind, item = next(((k, m.match(line)) for k, m in enumerate(rules.item_markers) if m.match(line)), (-1, None))
+        kind, item = next(((k, m) for k, rx in enumerate(rules.item_markers) if (m := rx.match(line))), (-1, None))
         if item and item.end() < len(line):
             p.role = "item"
             p.marker_end = p.start + item.end()
@@ -213,9 +219,12 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
     if len(starts) < rules.min_unnumbered_items:
         return
     for i, marker_end in starts.items():
-        paragraphs[i].role = "item"
-        paragraphs[i].marker_end = marker_end
-        paragraphs[i].numbered = False
+        _mark_unnumbered_item(paragraphs[i], marker_end)
+
+
+def _mark_unnumbered_item(p: Paragraph, marker_end: int) -> None:
+    """Make ``p`` an item whose opening words up to ``marker_end`` are not part of its heading."""
+    p.role, p.marker_end, p.numbered = "item", marker_end, False
 
 
 def _is_news_paragraph(text: str, p: Paragraph, rules: SegmentRules) -> bool:
@@ -227,15 +236,14 @@ def _is_news_paragraph(text: str, p: Paragraph, rules: SegmentRules) -> bool:
 def _is_heading_line(text: str, paragraphs: list[Paragraph], i: int, rules: SegmentRules) -> bool:
     """A short line without a closing mark, followed by a body paragraph that is not one itself."""
     p = paragraphs[i]
-    if i + 1 >= len(paragraphs) or p.end - p.start > rules.heading_max:
-        return False
-    if rules.sentence_end.search(text, p.start, p.end) or rules.clause_end.match(text, p.end - 1):
+    if i + 1 >= len(paragraphs) or not _heading_shaped(text, p, rules) or rules.clause_end.match(text, p.end - 1):
         return False
     body = paragraphs[i + 1]
-    return body.role == "text" and not _is_heading_line_shape(text, body, rules)
+    return body.role == "text" and not _heading_shaped(text, body, rules)
 
 
-def _is_heading_line_shape(text: str, p: Paragraph, rules: SegmentRules) -> bool:
+def _heading_shaped(text: str, p: Paragraph, rules: SegmentRules) -> bool:
+    """Short and without a sentence end."""
     return p.end - p.start <= rules.heading_max and not rules.sentence_end.search(text, p.start, p.end)
 
 
@@ -281,7 +289,7 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
             whole = len(current) == 1 and rules.sentence_end.match(text, current[0].end - 1)
             sequel = _first_match(rules.sequence_openers, line) if whole else None
             if sequel:
-                p.role, p.marker_end, p.numbered = "item", p.start + sequel.end(), False
+                _mark_unnumbered_item(p, p.start + sequel.end())
                 items.append([p])
             elif has_body and any(m.search(line) for m in rules.activity_openers):
                 items.append([p])
@@ -339,7 +347,7 @@ def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRule
             continue
         following = groups[i + 1][0] if i + 1 < len(groups) else None
         if (len(group) == 1 and head.numbered and following is not None and following.numbered
-                and following.marker_kind != head.marker_kind and _is_heading(text, head, rules)
+                and following.marker_kind != head.marker_kind and _is_short(text, head, rules)
                 and not rules.sentence_end.match(text, head.end - 1)):
             continue
         kept.append(group)
