@@ -247,7 +247,7 @@ class CountRules:
         self.not_counts = [compile_pattern(p, parts, self.flags) for p in data.get("not_counts", [])]
         self.ellipsis = compile_pattern(data["ellipsis"], parts, self.flags) if data.get("ellipsis") else None
         self.names = compile_pattern(data["names"], parts, self.flags) if data.get("names") else None
-        self.anchor = compile_pattern(data["anchor"], parts, self.flags) if data.get("anchor") else None
+        self.starts = compile_pattern(data["starts"], parts, self.flags) if data.get("starts") else None
         self.chunk_before = int(data.get("chunk_before", 60))
         self.chunk_after = int(data.get("chunk_after", 200))
         self.max_mentions = int(data.get("max_mentions", 10000))
@@ -276,13 +276,15 @@ class CountRules:
         matching text itself.
         """
         body = text[:limit]
-        chunks = self.chunks(body)
+        starts = self.start_positions(body)
+        found = list(self.candidates(body, starts))
+        bare = self.bare_numbers(body, starts) if found else []
+        chunks = self.chunks(body, [(f.num_start, f.num_end) for f in found] + [m.span("num") for m in bare])
         names = {m.group(0): (m.start(), m.end()) for m in _scan(self.names, body, chunks)} if self.names else {}
         blocked = _Spans(skip + self.rejected_spans(body, chunks) + list(names.values()))
         local: dict[str, str] | None = None
         mentions: list[Mention] = []
-        accepted = (f for f in self.candidates(body, chunks)
-                    if self.accept(body, f, blocked) and body[f.num_start:f.end] not in names)
+        accepted = (f for f in found if self.accept(body, f, blocked) and body[f.num_start:f.end] not in names)
         for found in self.longest_first(accepted):
             if len(mentions) >= self.max_mentions:
                 break
@@ -291,7 +293,7 @@ class CountRules:
             attrs = self.describe(body, found, local or {}, mentions)
             if attrs is not None:
                 mentions.append(Mention(found.start, self.span_end(found, attrs["category"]), attrs))
-        mentions.extend(self.ellipses(body, chunks, mentions, blocked))
+        mentions.extend(self.ellipses(body, bare, mentions, blocked))
         mentions.sort(key=lambda m: m.start)
         render = render or (lambda s, e: text[s:e])
         for m in mentions:
@@ -299,13 +301,20 @@ class CountRules:
                 m.attrs["counted"] = render(*m.attrs["counted"])
         return mentions
 
-    def chunks(self, text: str) -> list[tuple[int, int]]:
-        """Stretches of ``text`` around possible numbers (``anchor``): the only places worth a full match."""
-        if self.anchor is None:
-            return [(0, len(text))]
+    def start_positions(self, text: str) -> list[int]:
+        """Where a quantity expression may begin (``starts``): the only places a pattern is tried.
+
+        One scan for all patterns, instead of one scan per pattern over the whole text.
+        """
+        if self.starts is None:
+            return list(range(len(text)))
+        return [m.start() for m in self.starts.finditer(text)]
+
+    def chunks(self, text: str, numbers: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Stretches of ``text`` around the numbers of candidates: where a rejection may overlap one."""
         out: list[list[int]] = []
-        for m in self.anchor.finditer(text):
-            lo, hi = max(0, m.start() - self.chunk_before), min(len(text), m.end() + self.chunk_after)
+        for start, end in sorted(numbers):
+            lo, hi = max(0, start - self.chunk_before), min(len(text), end + self.chunk_after)
             if out and lo <= out[-1][1]:
                 out[-1][1] = hi
             else:
@@ -328,14 +337,23 @@ class CountRules:
         g = found.match.groupdict()
         return bool(g.get("cur") or g.get("cur2") or self.units.get(self.fold(g.get("unit") or "")) == "money")
 
-    def candidates(self, text: str, chunks: list[tuple[int, int]]):
-        """Quantity expressions matched by every pattern (they may overlap)."""
-        for rx in self.patterns:
-            for m in _scan(rx, text, chunks):
-                if m.group("num") is None and "coll" not in rx.groupindex:
+    def candidates(self, text: str, starts: list[int]):
+        """Quantity expressions matched by every pattern at every start (they may overlap)."""
+        span = self.chunk_before + self.chunk_after
+        for pos in starts:
+            for rx in self.patterns:
+                m = rx.match(text, pos, pos + span)
+                if m is None or m.end() == pos or (m.group("num") is None and "coll" not in rx.groupindex):
                     continue
                 num_span = m.span("num") if m.group("num") is not None else m.span("coll")
                 yield _Found(m.start(), m.end(), num_span[0], num_span[1], m)
+
+    def bare_numbers(self, text: str, starts: list[int]) -> list[re.Match[str]]:
+        """Matches of ``ellipsis`` (numbers that may repeat the unit of a count before them)."""
+        if self.ellipsis is None:
+            return []
+        matches = (self.ellipsis.match(text, pos, pos + self.chunk_after) for pos in starts)
+        return [m for m in matches if m is not None and m.end() > m.start()]
 
     @staticmethod
     def longest_first(candidates) -> list[_Found]:
@@ -569,7 +587,7 @@ class CountRules:
         return _Noun(m.start("unit"), end, category)
 
     # ------------------------------------------------------------ ellipsis
-    def ellipses(self, text: str, chunks: list[tuple[int, int]], mentions: list[Mention],
+    def ellipses(self, text: str, bare: list[re.Match[str]], mentions: list[Mention],
                  blocked: _Spans) -> list[Mention]:
         """Bare numbers repeating the unit of the count before them in the same sentence."""
         if self.ellipsis is None or not mentions:
@@ -578,7 +596,7 @@ class CountRules:
         ordered = sorted(mentions, key=lambda m: m.end)
         ends = [m.end for m in ordered]
         out: list[Mention] = []
-        for m in _scan(self.ellipsis, text, chunks):
+        for m in bare:
             if len(mentions) + len(out) >= self.max_mentions:
                 break
             s, e = m.span("num")
