@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -263,9 +264,15 @@ class CountRules:
         self.clause_break = compile_pattern(data.get("clause_break") or r"[,.;:!?。、]")
         # where cue words start words (chilen- for chileno, chilena), a \b lets the scan skip ahead fast
         start = r"\b" if data.get("region_cues_start_words") else ""
-        self.regions = [(r.get("currencies") or {},
-                         compile_pattern(rf"{start}(?:{word_alternation(r['cues'])})", None, self.flags)
-                         if r.get("cues") else None, bool(r.get("default"))) for r in data.get("regions", [])]
+        regions = data.get("regions", [])
+        self.regions = [(r.get("currencies") or {}, bool(r.get("default"))) for r in regions]
+        # one scan of one prefix tree for the cues of every region (lower-cased when matching ignores case)
+        self.cue_fold = str.lower if self.flags & re.IGNORECASE else str
+        self.cue_regions: dict[str, set[int]] = {}
+        for i, r in enumerate(regions):
+            for cue in r.get("cues") or []:
+                self.cue_regions.setdefault(self.cue_fold(cue), set()).add(i)
+        self.region_cues = compile_pattern(rf"{start}(?:{trie_alternation(list(self.cue_regions))})")
 
     # ------------------------------------------------------------ find
     def find(self, text: str, limit: int, skip: list[tuple[int, int]],
@@ -490,13 +497,13 @@ class CountRules:
 
     def local_currencies(self, text: str) -> dict[str, str]:
         """What ``@yuan``, ``@peso`` … mean in this document: the region with the most cue words."""
+        hits = Counter(i for m in self.region_cues.finditer(self.cue_fold(text)) for i in self.cue_regions[m.group(0)])
         best, best_hits = {}, 0
-        for currencies, cues, default in self.regions:
-            hits = len(cues.findall(text)) if cues is not None else 0
+        for region, (currencies, default) in enumerate(self.regions):
             if default and best_hits == 0:
                 best = currencies
-            if hits > best_hits:
-                best, best_hits = currencies, hits
+            if hits[region] > best_hits:
+                best, best_hits = currencies, hits[region]
         return best
 
     def per_of(self, text: str, found: _Found, g: dict[str, str | None], previous: list[Mention]) -> str | None:
