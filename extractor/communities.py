@@ -128,6 +128,7 @@ class ChineseRules:
                                      if s.get("weak") else [])) for w, s in self.suffixes.items()}
         self.weak_right_ok = tuple(data.get("weak_right_ok", []))
         self.followers = {w: tuple(v) for w, v in data.get("weak_followers", {}).items()}
+        self.follower_venues = tuple(data.get("follower_venues", []))
         self.separators = tuple(data["list_separators"])
         self.shared_marker = data["shared_suffix_marker"]
         self.conjunctions = set(data.get("conjunction_chars", ""))
@@ -169,12 +170,19 @@ class ChineseRules:
         if word in self.weak and not self.clean_right_edge(text, end) and not self.after_word(text, start):
             return []  # 某某园公益…: a weak suffix needs a clean right edge or a boundary word on its left
         name = text[start:end]
-        follower = self.followers.get(word, ())
-        found = [Candidate(start, end, name, info["kind"], weak=text.startswith(follower, end) if follower
-                           else False, masked=bool(self.mask.search(name)))]
+        found = [Candidate(start, end, name, info["kind"], weak=self.generic_follower(text, word, end),
+                           masked=bool(self.mask.search(name)))]
         if text.startswith(self.separators, start - 1):
             found.extend(self.list_items(text, start - 1, word, info["kind"], own=True))
         return found
+
+    def generic_follower(self, text: str, word: str, end: int) -> bool:
+        """True when a word after the suffix suggests a generic use (社区居民), unless a venue follows
+        it (某某社区文化广场, 某某社区卫生服务中心 belong to that community)."""
+        for follower in self.followers.get(word, ()):
+            if text.startswith(follower, end):
+                return not text.startswith(self.follower_venues, end + len(follower))
+        return False
 
     def suffix_fits(self, text: str, word: str, s: int, end: int, norm, language: str) -> bool:
         """True when the suffix at ``[s, end)`` is a community suffix here, not part of another word."""

@@ -59,6 +59,8 @@ class Finder:
         text = doc_text(doc)
         limit = norm.boilerplate_start if norm is not None else len(text)
         skip = sorted((m.start, m.end) for m in [*(doc._.dates or []), *(doc._.communities or [])])
+        if doc._.layout is not None:
+            skip += doc._.layout.markers  # 3.2 Brigada de salud: an item number, not two brigades
         render = (lambda s, e: "".join(norm.original[i] for i in norm.offsets[s:e])) if norm is not None else None
         return self.rules.find(text, limit, skip, render)
 

@@ -84,6 +84,7 @@ class Found:
     days: int | None = None  # a range of this many days from ``first``
     swappable: bool = False  # numeric day and month may be read either way
     background: bool = False  # a birth or founding date: anchors nothing after it
+    order: str | None = None  # slash dates: "dm" (19/10), "md" (10/19), "?" (5/10), None (not a slash date)
 
 
 @dataclass
@@ -296,6 +297,7 @@ class DateRules:
             found.last = last
             if rule.max_days and not _short_run(first, last, rule.max_days):
                 return None
+        swapped = False
         for when in (first, last) if has_last else (first,):
             if when.top() == 3:
                 return None
@@ -303,6 +305,10 @@ class DateRules:
                 if not (found.swappable and _plausible(_swapped(when))):
                     return None
                 _swap(when)
+                swapped = True
+        if found.swappable and "/" in m.group(0):
+            day_over_12 = any(isinstance(w.day, int) and w.day > 12 for w in (first, last) if w.month is not None)
+            found.order = "dm" if swapped else "md" if day_over_12 else "?"
         return found
 
     def _fill(self, found: Found, when: When, kind: str, value: str, language: str,
@@ -334,8 +340,8 @@ class DateRules:
             found.days = days if isinstance(days, int) else None
         elif kind in ("byday", "bydayto"):
             recurrence[kind] = [self.weekdays[_key(w)] for w in self.weekday_words.findall(value)]
-        elif kind == "ord":
-            recurrence[kind] = self.ordinals.get(_key(value)) or self.number(value)
+        elif kind == "ord":  # ord2: a second ordinal (el primer y el tercer jueves)
+            recurrence.setdefault(kind, []).append(self.ordinals.get(_key(value)) or self.number(value))
         elif kind == "bymonthday":
             days = [self.number(x) for x in self._numbers_in(value)]
             recurrence[kind] = [d for d in days if isinstance(d, int) and 1 <= d <= 31]
@@ -371,8 +377,9 @@ class DateRules:
             a, b = _WEEKDAYS.index(days[0]), _WEEKDAYS.index(rec["bydayto"][0])
             days = list(_WEEKDAYS[a:b + 1]) if a <= b else [*_WEEKDAYS[a:], *_WEEKDAYS[:b + 1]]
         if days:
-            ordinal = rec.get("ord") if isinstance(rec.get("ord"), int) else ""
-            parts.append("BYDAY=" + ",".join(f"{ordinal}{d}" for d in dict.fromkeys(days)))
+            # the first and third Thursday: one BYDAY entry per ordinal and weekday
+            ordinals = [o for o in rec.get("ord", []) if isinstance(o, int)] or [""]
+            parts.append("BYDAY=" + ",".join(f"{o}{d}" for o in ordinals for d in dict.fromkeys(days)))
         if rec.get("bymonthday"):
             parts.append("BYMONTHDAY=" + ",".join(str(d) for d in rec["bymonthday"]))
         return ";".join(parts)
@@ -386,6 +393,7 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading
     """
     contexts: dict[Any, Context] = {}
     mentions = []
+    _day_first_throughout(found)
     for f in found:
         if f.rrule:
             mentions.append(Mention(f.start, f.end, {"start": None, "end": None, "mod": None, "rrule": f.rrule}))
@@ -408,6 +416,20 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading
         mentions.append(Mention(f.start, f.end, {"start": start, "end": end if end != start else None,
                                                  "mod": f.mod, "rrule": None}))
     return mentions
+
+
+def _day_first_throughout(found: list[Found]) -> None:
+    """A document that writes slash dates day first (19/10) and never month first (10/19) writes
+    its ambiguous ones (5/10) day first too."""
+    orders = {f.order for f in found}
+    if "dm" not in orders or "md" in orders:
+        return
+    for f in found:
+        if f.order == "?":
+            for when in (f.first, f.last):
+                if when is not None:
+                    _swap(when)
+            f.order = "dm"
 
 
 def _inherit(target: When, source: When) -> None:

@@ -56,6 +56,7 @@ class Layout:
 
     title: tuple[int, int] | None
     segments: list[Segment]
+    markers: list[tuple[int, int]] = field(default_factory=list)  # numbering of items (3.2, 一、): no count
 
     @property
     def head_end(self) -> int:
@@ -189,7 +190,8 @@ def segment_document(text: str, limit: int, lang: str) -> Layout:
                 segments.extend(_report_segments(report, head, intro, _items_of(rest, text, rules), text, rules))
             else:
                 segments.extend(_report_segments(report, None, [], [_section_as_item(section)], text, rules))
-    return Layout(title, segments)
+    markers = [(p.start, p.marker_end) for p in paragraphs if p.numbered and p.marker_end > p.start]
+    return Layout(title, segments, markers)
 
 
 def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
