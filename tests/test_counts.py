@@ -102,3 +102,15 @@ def test_counts_reach_the_records(extractor):
 @pytest.mark.slow
 def test_adversarial_inputs_finish(text):
     assert isinstance(find_counts(text, "es" if "m" in text[:8] or "dos" in text[:8] else "zh-Hans"), list)
+
+
+@pytest.mark.parametrize(("text", "marker"), [
+    ("Informe de la junta\nActividades del año:\n\n3.2 Brigadas de salud. Se atendieron 40 vecinos.\n", "3.2"),
+    ("社区工作简报\n一、重点工作\n2.1 巡逻队夜间巡查，共出动12人次。\n", "2.1"),
+])
+def test_item_numbers_are_no_counts(text, marker):
+    from extractor import extract
+
+    counts = [c for record in extract(text).records for c in record.counts]
+    assert counts, "the item's own counts are still found"
+    assert not any(c.text.startswith(marker) for c in counts)

@@ -103,6 +103,8 @@ def test_unknown_lang_option_is_a_clear_error():
         ("Resumen\nTexto.\nArtículos relacionados\nUna nota\n", "Artículos"),
         ("简报\n正文。\n—— 推荐阅读 ——\n▶ 社区举办邻里节\n▶ 充电棚正式启用\n来源：某社区\n", "—— 推荐阅读"),
         ("Nota\nTexto.\nPara más información:\nOficina de prensa\nTel. (504) 2200-0000\n", "Para más"),
+        ("村里动态\n正文。\n往期推荐\n● 我村召开村民代表大会\n● 春耕时节农技培训\n", "往期推荐"),
+        ("社区简讯\n正文。\n| 往期回顾 |\n社区举办邻里节\n", "| 往期回顾"),
     ],
 )
 def test_trailing_link_block_is_found(text, starts_at):
