@@ -84,6 +84,7 @@ class SegmentRules:
         self.sequence_openers = compiled("sequence_openers")
         self.min_unnumbered_items = int(data.get("min_unnumbered_items", 2))
         self.closing_section = compile_pattern(data.get("closing_sections") or r"(?!)", parts)
+        self.field_line = compile_pattern(data.get("field_line") or r"(?!)", parts)
         self.news_paragraph = compile_pattern(data.get("news_paragraph") or r"(?!)", parts)
         self.quote = compile_pattern(data.get("quote_opening") or r"(?!)", parts)
         self.news_paragraph_min = int(data.get("news_paragraph_min", 80))
@@ -357,8 +358,14 @@ def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRule
 
 
 def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules) -> list[Paragraph]:
-    """The last item of a report: its heading and one body paragraph; the rest is closing remarks."""
+    """The last item of a report: its heading and one body paragraph (or its run of field lines:
+    日期：… 人數：… 內容：…); the rest is closing remarks."""
     keep = 2 if _is_heading(text, group[0], rules) else 1
+    def is_field(p: Paragraph) -> bool:
+        return bool(rules.field_line.match(text[p.start:p.end]))
+
+    while keep < len(group) and is_field(group[keep - 1]) and is_field(group[keep]):
+        keep += 1
     return group[:keep]
 
 
