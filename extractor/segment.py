@@ -86,7 +86,7 @@ class SegmentRules:
         self.closing_section = compile_pattern(data.get("closing_sections") or r"(?!)", parts)
         self.field_line = compile_pattern(data.get("field_line") or r"(?!)", parts)
         self.news_paragraph = compile_pattern(data.get("news_paragraph") or r"(?!)", parts)
-        self.quote = compile_pattern(data.get("quote_opening") or r"(?!)", parts)
+        self.not_news = compile_pattern(data.get("not_news_opening") or r"(?!)", parts)
         self.news_paragraph_min = int(data.get("news_paragraph_min", 80))
         self.heading_max = int(data.get("heading_max", 40))
         self.sentence_closes_paragraph = bool(data.get("sentence_closes_paragraph", False))
@@ -207,8 +207,8 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
     starts: dict[int, int] = {}  # paragraph index -> end of its opening connective (or its start)
     headed: set[int] = set()
     for i, p in enumerate(paragraphs):
-        if p.role != "text":
-            continue
+        if p.role != "text" or i - 1 in headed:
+            continue  # the body under a heading line belongs to it, even when it opens with a date
         if opener := _first_match(rules.activity_openers, text[p.start:p.end]):
             # an opener may mark what is not the activity's name (a dateline): the heading follows it
             starts[i] = p.start + (opener.end("marker") if "marker" in opener.re.groupindex else 0)
@@ -231,8 +231,9 @@ def _mark_unnumbered_item(p: Paragraph, marker_end: int) -> None:
 
 
 def _is_news_paragraph(text: str, p: Paragraph, rules: SegmentRules) -> bool:
-    """A long paragraph that reports figures or dates and does not open with a quotation."""
-    return (p.end - p.start >= rules.news_paragraph_min and not rules.quote.match(text, p.start)
+    """A long paragraph that reports figures or dates and does not open with a quotation or an
+    information line (Más información, Inscripciones …)."""
+    return (p.end - p.start >= rules.news_paragraph_min and not rules.not_news.match(text, p.start)
             and bool(rules.news_paragraph.search(text, p.start, p.end)))
 
 
@@ -344,10 +345,13 @@ def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRule
             if head.marker_kind != skipping or not head.numbered:
                 continue
             skipping = None
-        title = text[max(head.start, head.marker_end):head.end].lstrip(" \t|｜:：.、,，-–—")
-        if head.numbered and rules.closing_section.match(title):
-            skipping = head.marker_kind
-            continue
+        title = text[max(head.start, head.marker_end):head.end].lstrip(" \t|｜:：.、,，-–—【[")
+        if rules.closing_section.match(title):
+            if head.numbered:
+                skipping = head.marker_kind
+                continue
+            if _heading_shaped(text, head, rules):
+                continue  # an unnumbered heading line over problems, thanks or contacts
         following = groups[i + 1][0] if i + 1 < len(groups) else None
         if (len(group) == 1 and head.numbered and following is not None and following.numbered
                 and following.marker_kind != head.marker_kind and _is_short(text, head, rules)
