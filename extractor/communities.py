@@ -465,7 +465,7 @@ class SpanishRules:
             name = first.name
             keep = info.get("keep_capitalized")
             if keep and word[0].isupper() and not number and (keep == "always" or " " not in name):
-                name = f"{word} {name}"
+                name = text[m.start():opening.end()] + name  # Villa del Arroyo keeps its "del"
             first = Item(m.start(), first.end + first.quoted, name)  # the closing quote too
         items, closed = self.list_after(text, first)
         found = [first] + (items if plural or closed else [])

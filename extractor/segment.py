@@ -179,6 +179,8 @@ def segment_document(text: str, limit: int, lang: str) -> Layout:
         segments.extend(_report_segments(1, None, intro, report_items, text, rules))
     else:
         report = 0
+        # a preamble without items introduces the first section's report (20××年，我中心… 第一部分 …)
+        pending = [] if _has_items(preamble) else [p for p in preamble if p.role == "text"]
         if _has_items(preamble):
             report += 1
             segments.extend(_report_segments(report, None, _intro_of(preamble),
@@ -187,10 +189,11 @@ def segment_document(text: str, limit: int, lang: str) -> Layout:
             report += 1
             head, rest = section[0], section[1:]
             if _has_items(rest):
-                intro = [head, *_intro_of(rest)]
+                intro = [*pending, head, *_intro_of(rest)]
                 segments.extend(_report_segments(report, head, intro, _items_of(rest, text, rules), text, rules))
             else:
-                segments.extend(_report_segments(report, None, [], [_section_as_item(section)], text, rules))
+                segments.extend(_report_segments(report, None, pending, [_section_as_item(section)], text, rules))
+            pending = []
     markers = [(p.start, p.marker_end) for p in paragraphs if p.numbered and p.marker_end > p.start]
     return Layout(title, segments, markers)
 
@@ -382,12 +385,13 @@ def _is_heading(text: str, p: Paragraph, rules: SegmentRules) -> bool:
 def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int] | None:
     """Heading of a record opened by ``p``: the line without its marker, or its first sentence."""
     start = max(p.start, p.marker_end)
-    while start < p.end and text[start] in " \t|｜:：.、,，-–—":
+    while start < p.end and text[start] in " \t|｜:：.、,，-–—【":
         start += 1
     if start >= p.end:
         return (p.start, p.end)
     end = p.end
-    if p.role == "text" or not p.numbered:  # an unnumbered activity: its opening phrase names it
+    # an unnumbered activity: its opening phrase names it (a heading line is a name as a whole)
+    if (p.role == "text" or not p.numbered) and not _heading_shaped(text, p, rules):
         c = rules.clause_end.search(text, start, end)
         end = c.start() if c else end
     m = rules.sentence_end.search(text, start, end)
@@ -396,7 +400,7 @@ def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int]
     if end - start > rules.heading_max:
         c = rules.clause_end.search(text, start, end)
         end = c.start() if c else start + rules.heading_max
-    while end > start and text[end - 1] in " .。:：;；,，":
+    while end > start and text[end - 1] in " .。:：;；,，】":
         end -= 1
     return (start, end) if end > start else (p.start, p.end)
 
