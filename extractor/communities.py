@@ -431,13 +431,14 @@ class SpanishRules:
     def find(self, doc: Doc, text: str, limit: int) -> list[Candidate]:
         """Candidates from triggers, then trigger-less cues, then their other occurrences."""
         found: list[Candidate] = []
-        for m in self.trigger.finditer(text, 0, limit):
+        triggers = list(self.trigger.finditer(text, 0, limit))
+        for m in triggers:
             found.extend(self.after_trigger(text, m))
         anchored = list(found)
         for c in anchored:
             found.extend(self.alias_of(text, c))
         found.extend(self.count_places(text, limit))
-        for m in self.trigger.finditer(text, 0, limit):
+        for m in triggers:
             found.extend(self.places_before(text, m.start()))
         found.extend(self.heading_places(doc, text, limit))
         found.extend(self.entity_partners(doc, text, found, limit))
@@ -641,6 +642,8 @@ class SpanishRules:
     def other_occurrences(self, text: str, found: list[Candidate], limit: int) -> list[Candidate]:
         """Other occurrences of the names found (one name per document), unless inside a longer name."""
         kinds = {c.name: c.kind for c in found if len(c.name) >= 4 and not c.masked}
+        if not kinds:
+            return []
         more = []
         for start, end, value in self.name_occurrences(text, limit):
             if value in kinds:
