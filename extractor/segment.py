@@ -85,6 +85,7 @@ class SegmentRules:
         self.min_unnumbered_items = int(data.get("min_unnumbered_items", 2))
         self.closing_section = compile_pattern(data.get("closing_sections") or r"(?!)", parts)
         self.field_line = compile_pattern(data.get("field_line") or r"(?!)", parts)
+        self.table_row = compile_pattern(data.get("table_row") or r"(?!)", parts)
         self.news_paragraph = compile_pattern(data.get("news_paragraph") or r"(?!)", parts)
         self.not_news = compile_pattern(data.get("not_news_opening") or r"(?!)", parts)
         self.news_paragraph_min = int(data.get("news_paragraph_min", 80))
@@ -137,6 +138,16 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
             p.role = "item"
             p.marker_end = p.start + item.end()
             p.marker_kind = kind
+    _mark_table_rows(text, paragraphs, rules)
+
+
+def _mark_table_rows(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
+    """Consecutive labelled rows of a flattened table (走访慰问：… / 健康义诊：…) are items, one per
+    row; a single labelled line (a title, 李家湾村：…) is not."""
+    rows = [p.role == "text" and bool(rules.table_row.match(text[p.start:p.end])) for p in paragraphs]
+    for i, p in enumerate(paragraphs):
+        if rows[i] and ((i > 0 and rows[i - 1]) or (i + 1 < len(rows) and rows[i + 1])):
+            p.role, p.marker_end, p.marker_kind = "item", p.start, len(rules.item_markers)
 
 
 def title_block(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> int:
@@ -356,7 +367,8 @@ def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRule
             if _heading_shaped(text, head, rules):
                 continue  # an unnumbered heading line over problems, thanks or contacts
         following = groups[i + 1][0] if i + 1 < len(groups) else None
-        if (len(group) == 1 and head.numbered and following is not None and following.numbered
+        bare = all(_heading_shaped(text, p, rules) for p in group[1:])  # at most a table's header row
+        if (bare and head.numbered and following is not None and following.numbered
                 and following.marker_kind != head.marker_kind and _is_short(text, head, rules)
                 and not rules.sentence_end.match(text, head.end - 1)):
             continue
@@ -390,6 +402,8 @@ def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int]
     if start >= p.end:
         return (p.start, p.end)
     end = p.end
+    if p.marker_kind == len(rules.item_markers):  # a table row: its label names it
+        end = min((i for i in (text.find(":", start, end), text.find("：", start, end)) if i >= 0), default=end)
     # an unnumbered activity: its opening phrase names it (a heading line is a name as a whole)
     if (p.role == "text" or not p.numbered) and not _heading_shaped(text, p, rules):
         c = rules.clause_end.search(text, start, end)
