@@ -381,7 +381,7 @@ def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules) -> 
     日期：… 人數：… 內容：…); the rest is closing remarks."""
     keep = 2 if _is_heading(text, group[0], rules) else 1
     def is_field(p: Paragraph) -> bool:
-        return bool(rules.field_line.match(text[p.start:p.end]))
+        return p.marker_kind != len(rules.item_markers) and bool(rules.field_line.match(text[p.start:p.end]))
 
     while keep < len(group) and is_field(group[keep - 1]) and is_field(group[keep]):
         keep += 1
@@ -391,6 +391,8 @@ def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules) -> 
 def _is_heading(text: str, p: Paragraph, rules: SegmentRules) -> bool:
     """True when ``p`` heads a body that follows: a short numbered line (Spanish ones may end
     with a period), or a short unnumbered line that is not a sentence of its own."""
+    if p.marker_kind == len(rules.item_markers):
+        return False  # a table row holds its own body
     return _is_short(text, p, rules) and (p.numbered or not rules.sentence_end.match(text, p.end - 1))
 
 
