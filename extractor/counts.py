@@ -253,6 +253,8 @@ class CountRules:
         self.starts = compile_pattern(data["starts"], parts, self.flags) if data.get("starts") else None
         self.chunk_before = int(data.get("chunk_before", 60))
         self.chunk_after = int(data.get("chunk_after", 200))
+        self.reject_before = int(data.get("reject_before", self.chunk_before))
+        self.reject_after = int(data.get("reject_after", self.chunk_after))
         self.max_mentions = int(data.get("max_mentions", 10000))
         self.ellipsis_window = int(data.get("ellipsis_window", 200))
         self.sentence_break = compile_pattern(data.get("sentence_break", r"[.!?。！？]|\n"), parts, self.flags)
@@ -323,7 +325,7 @@ class CountRules:
         """Stretches of ``text`` around the numbers of candidates: where a rejection may overlap one."""
         out: list[list[int]] = []
         for start, end in sorted(numbers):
-            lo, hi = max(0, start - self.chunk_before), min(len(text), end + self.chunk_after)
+            lo, hi = max(0, start - self.reject_before), min(len(text), end + self.reject_after)
             if out and lo <= out[-1][1]:
                 out[-1][1] = hi
             else:
