@@ -122,11 +122,12 @@ def to_simplified(text: str) -> str:
 def detect_language(text: str) -> str:
     """``zh-Hant``, ``zh-Hans`` or ``es`` from the characters of ``text``."""
     sample = text[:20000]
-    han = len(_HAN.findall(sample))
+    han_chars = _HAN.findall(sample)
+    han = len(han_chars)
     latin = len(_LATIN.findall(sample))
     if han == 0 or han < 0.15 * latin:
         return "es"
-    chars = sorted(set(_HAN.findall(sample)))
+    chars = sorted(set(han_chars))
     traditional = _changed(chars, _opencc())
     simplified = _changed(chars, _opencc_s2t())
     return "zh-Hant" if traditional > simplified else "zh-Hans"
