@@ -48,6 +48,7 @@ class When:
     weekday: int | None = None  # 0 = Monday
     rel: int | None = None  # year offset from the anchor year (今年 = 0, el año pasado = -1)
     today: bool = False
+    step: int = 0  # with a weekday and no day: the one before (-1) or after (+1) the last date (el pasado viernes)
     unit: str | None = None  # "year" | "month" | "day" when no part says it
     explicit: bool = False  # the year is written out (not inferred)
 
@@ -127,6 +128,7 @@ class Context:
     heading_year: bool = False  # doc_year is stated in the document's heading (not a reference date)
     year: int | str | None = None  # the last written year (int or MASK)
     last: tuple[Any, Any, Any] = (None, None, None)  # year, month, day of the last date
+    doc_date: date | None = None  # the date the document states in its heading (a page's date line)
     month: tuple[Any, Any] | None = None  # year, month of the last date stating a month
     segment: Any = None  # where the last date was
 
@@ -179,6 +181,7 @@ class DateRules:
         self.relative_years = {_key(k): int(v) for k, v in tables.get("relative_years", {}).items()}
         self.mods = {_key(k): v for k, v in tables.get("mods", {}).items()}
         self.ordinals = {_key(k): int(v) for k, v in tables.get("ordinals", {}).items()}
+        self.steps = {_key(k): int(v) for k, v in tables.get("weekday_steps", {}).items()}
         self.weekday_words = re.compile("|".join(re.escape(w) for w in sorted(self.weekdays, key=len, reverse=True)),
                                         flags)
 
@@ -333,6 +336,8 @@ class DateRules:
             when.rel = self.relative_years.get(_key(value))
         elif kind == "today":
             when.today = True
+        elif kind == "step":
+            when.step = self.steps.get(_key(value), 0)
         elif kind == "mod":
             found.mod = self.mods.get(_key(value))
         elif kind == "ndays":
@@ -386,7 +391,8 @@ class DateRules:
 
 
 # ---------------------------------------------------------------------- phase 2: anchoring
-def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading_year: bool = False) -> list[Mention]:
+def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading_year: bool = False,
+           doc_date: date | None = None) -> list[Mention]:
     """Mentions with TIMEX3 values: each date anchored to the previous ones of its report.
 
     ``locate(offset)`` gives the (report, segment) of an offset (see :func:`reports_locator`).
@@ -399,7 +405,7 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading
             mentions.append(Mention(f.start, f.end, {"start": None, "end": None, "mod": None, "rrule": f.rrule}))
             continue
         report, segment = locate(f.start) if locate else (None, None)
-        ctx = contexts.setdefault(report, Context(doc_year, heading_year))
+        ctx = contexts.setdefault(report, Context(doc_year, heading_year, doc_date=doc_date))
         if f.first.today and ctx.segment != segment:
             continue  # 今天 repeats the date of its own item only
         if f.last:
@@ -447,6 +453,8 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
         if not all(isinstance(x, int) for x in ctx.last):
             return False
         when.year, when.month, when.day = ctx.last
+    if when.step and when.day is None and when.weekday is not None:
+        return _step_to_weekday(when, ctx)
     if when.rel is not None:
         base = ctx.year if isinstance(ctx.year, int) else ctx.doc_year
         when.year = base + when.rel if isinstance(base, int) else MASK
@@ -467,6 +475,24 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
             if _is_full(r) and _plausible(r) and _weekday(r) == when.weekday:
                 when.year, when.month, when.day = r.year, r.month, r.day
                 break
+    return True
+
+
+def _step_to_weekday(when: When, ctx: Context) -> bool:
+    """``el pasado viernes``: the Friday before the last full date (or the page's date); False
+    when there is none to count from."""
+    if all(isinstance(x, int) for x in ctx.last):
+        try:
+            base = date(*ctx.last)
+        except ValueError:
+            return False
+    elif ctx.doc_date is not None:
+        base = ctx.doc_date
+    else:
+        return False
+    days = ((base.weekday() - when.weekday) % 7 or 7) if when.step < 0 else -((when.weekday - base.weekday()) % 7 or 7)
+    target = base - timedelta(days=days)
+    when.year, when.month, when.day = target.year, target.month, target.day
     return True
 
 
@@ -640,4 +666,19 @@ class Finder:
         if year is None and doc._.reference_date:
             year = doc._.reference_date.year
         locate = reports_locator(layout.segments) if layout else None
-        doc._.dates = anchor(found, year, locate, heading_year=stated)
+        doc._.dates = anchor(found, year, locate, heading_year=stated,
+                             doc_date=heading_date(found, layout.head_end if layout else 0))
+
+
+def heading_date(found: list[Found], head_end: int) -> date | None:
+    """The first full date written in the document's heading (a page's date line), if any."""
+    for f in found:
+        if f.start >= head_end:
+            break
+        w = f.first
+        if f.rrule is None and f.last is None and all(isinstance(x, int) for x in (w.year, w.month, w.day)):
+            try:
+                return date(w.year, w.month, w.day)
+            except ValueError:
+                continue
+    return None
