@@ -531,6 +531,10 @@ class SpanishRules:
             item = self.item_at(text, at)
             coordinated = bool(self.coordinator.search(sep.group()))
             if item is None:
+                skipped = self.name.match(text, at)
+                if skipped and not coordinated and self.sep.match(text, skipped.end()):
+                    pos = skipped.end()  # a listed name that looks like something else (La Estación): skip it
+                    continue
                 closed = closed or coordinated
                 break
             if self.numbered.fullmatch(item.name):
