@@ -288,14 +288,14 @@ class CountRules:
         """
         body = text[:limit]
         starts = self.start_positions(body)
-        found = list(self.candidates(body, starts))
-        bare = self.bare_numbers(body, starts) if found else []
-        chunks = self.chunks(body, [(f.num_start, f.num_end) for f in found] + [m.span("num") for m in bare])
-        names = {m.group(0): (m.start(), m.end()) for m in _scan(self.names, body, chunks)} if self.names else {}
-        blocked = _Spans(skip + self.rejected_spans(body, chunks) + list(names.values()))
+        matched = list(self.candidates(body, starts))
+        bare = self.bare_numbers(body, starts) if matched else []
+        windows = self.reject_windows(body, [(f.num_start, f.num_end) for f in matched] + [m.span("num") for m in bare])
+        names = {m.group(0): (m.start(), m.end()) for m in _scan(self.names, body, windows)} if self.names else {}
+        blocked = _Spans(skip + self.rejected_spans(body, windows) + list(names.values()))
         local: dict[str, str] | None = None
         mentions: list[Mention] = []
-        accepted = (f for f in found if self.accept(body, f, blocked) and body[f.num_start:f.end] not in names)
+        accepted = (f for f in matched if self.accept(body, f, blocked) and body[f.num_start:f.end] not in names)
         for found in self.longest_first(accepted):
             if len(mentions) >= self.max_mentions:
                 break
@@ -321,7 +321,7 @@ class CountRules:
             return list(range(len(text)))
         return [m.start() for m in self.starts.finditer(text)]
 
-    def chunks(self, text: str, numbers: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def reject_windows(self, text: str, numbers: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Stretches of ``text`` around the numbers of candidates: where a rejection may overlap one."""
         out: list[list[int]] = []
         for start, end in sorted(numbers):
@@ -332,9 +332,9 @@ class CountRules:
                 out.append([lo, hi])
         return [(lo, hi) for lo, hi in out]
 
-    def rejected_spans(self, text: str, chunks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def rejected_spans(self, text: str, windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Spans of ``not_counts`` matches (ordinals, times, durations, addresses …)."""
-        return [(m.start(), m.end()) for rx in self.not_counts for m in _scan(rx, text, chunks) if m.end() > m.start()]
+        return [(m.start(), m.end()) for rx in self.not_counts for m in _scan(rx, text, windows) if m.end() > m.start()]
 
     def span_end(self, found: _Found, category: str) -> int:
         """End of the mention: the unit and what qualifies it; a measure's complement (de basura) too."""
@@ -629,9 +629,9 @@ class CountRules:
         return out
 
 
-def _scan(rx: re.Pattern[str], text: str, chunks: list[tuple[int, int]]):
-    """``rx.finditer`` over each chunk of ``text`` (look-behinds still see the text before a chunk)."""
-    for lo, hi in chunks:
+def _scan(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]):
+    """``rx.finditer`` over each window of ``text`` (look-behinds still see the text before a chunk)."""
+    for lo, hi in windows:
         yield from rx.finditer(text, lo, hi)
 
 

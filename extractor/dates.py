@@ -481,19 +481,25 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
 def _step_to_weekday(when: When, ctx: Context) -> bool:
     """``el pasado viernes``: the Friday before the last full date (or the page's date); False
     when there is none to count from."""
-    if all(isinstance(x, int) for x in ctx.last):
-        try:
-            base = date(*ctx.last)
-        except ValueError:
-            return False
-    elif ctx.doc_date is not None:
-        base = ctx.doc_date
-    else:
+    base = _as_date(*ctx.last) or ctx.doc_date
+    if base is None:
         return False
-    days = ((base.weekday() - when.weekday) % 7 or 7) if when.step < 0 else -((when.weekday - base.weekday()) % 7 or 7)
-    target = base - timedelta(days=days)
+    if when.step < 0:
+        target = base - timedelta(days=(base.weekday() - when.weekday) % 7 or 7)
+    else:
+        target = base + timedelta(days=(when.weekday - base.weekday()) % 7 or 7)
     when.year, when.month, when.day = target.year, target.month, target.day
     return True
+
+
+def _as_date(year: Any, month: Any, day: Any) -> date | None:
+    """The calendar date of three known parts, or None (a part unknown, masked or impossible)."""
+    if not all(isinstance(x, int) for x in (year, month, day)):
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _remember(ctx: Context, f: Found, segment: Any) -> None:
@@ -672,13 +678,5 @@ class Finder:
 
 def heading_date(found: list[Found], head_end: int) -> date | None:
     """The first full date written in the document's heading (a page's date line), if any."""
-    for f in found:
-        if f.start >= head_end:
-            break
-        w = f.first
-        if f.rrule is None and f.last is None and all(isinstance(x, int) for x in (w.year, w.month, w.day)):
-            try:
-                return date(w.year, w.month, w.day)
-            except ValueError:
-                continue
-    return None
+    heading = (f for f in found if f.start < head_end and f.rrule is None and f.last is None)
+    return next((d for f in heading if (d := _as_date(f.first.year, f.first.month, f.first.day))), None)

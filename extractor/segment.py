@@ -23,6 +23,8 @@ from spacy.tokens import Doc
 from .mention import doc_text
 from .resources import compile_pattern, load_patterns
 
+_COLON = re.compile("[:：]")
+
 
 @dataclass
 class Paragraph:
@@ -86,6 +88,7 @@ class SegmentRules:
         self.closing_section = compile_pattern(data.get("closing_sections") or r"(?!)", parts)
         self.field_line = compile_pattern(data.get("field_line") or r"(?!)", parts)
         self.table_row = compile_pattern(data.get("table_row") or r"(?!)", parts)
+        self.table_row_kind = len(self.item_markers)  # the marker kind of table rows, after every item marker
         self.news_paragraph = compile_pattern(data.get("news_paragraph") or r"(?!)", parts)
         self.not_news = compile_pattern(data.get("not_news_opening") or r"(?!)", parts)
         self.news_paragraph_min = int(data.get("news_paragraph_min", 80))
@@ -147,7 +150,7 @@ def _mark_table_rows(text: str, paragraphs: list[Paragraph], rules: SegmentRules
     rows = [p.role == "text" and bool(rules.table_row.match(text[p.start:p.end])) for p in paragraphs]
     for i, p in enumerate(paragraphs):
         if rows[i] and ((i > 0 and rows[i - 1]) or (i + 1 < len(rows) and rows[i + 1])):
-            p.role, p.marker_end, p.marker_kind = "item", p.start, len(rules.item_markers)
+            p.role, p.marker_end, p.marker_kind = "item", p.start, rules.table_row_kind
 
 
 def title_block(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> int:
@@ -380,8 +383,9 @@ def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules) -> 
     """The last item of a report: its heading and one body paragraph (or its run of field lines:
     日期：… 人數：… 內容：…); the rest is closing remarks."""
     keep = 2 if _is_heading(text, group[0], rules) else 1
+
     def is_field(p: Paragraph) -> bool:
-        return p.marker_kind != len(rules.item_markers) and bool(rules.field_line.match(text[p.start:p.end]))
+        return p.marker_kind != rules.table_row_kind and bool(rules.field_line.match(text[p.start:p.end]))
 
     while keep < len(group) and is_field(group[keep - 1]) and is_field(group[keep]):
         keep += 1
@@ -391,7 +395,7 @@ def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules) -> 
 def _is_heading(text: str, p: Paragraph, rules: SegmentRules) -> bool:
     """True when ``p`` heads a body that follows: a short numbered line (Spanish ones may end
     with a period), or a short unnumbered line that is not a sentence of its own."""
-    if p.marker_kind == len(rules.item_markers):
+    if p.marker_kind == rules.table_row_kind:
         return False  # a table row holds its own body
     return _is_short(text, p, rules) and (p.numbered or not rules.sentence_end.match(text, p.end - 1))
 
@@ -404,8 +408,8 @@ def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int]
     if start >= p.end:
         return (p.start, p.end)
     end = p.end
-    if p.marker_kind == len(rules.item_markers):  # a table row: its label names it
-        end = min((i for i in (text.find(":", start, end), text.find("：", start, end)) if i >= 0), default=end)
+    if p.marker_kind == rules.table_row_kind and (colon := _COLON.search(text, start, end)):
+        end = colon.start()  # a table row: its label names it
     # an unnumbered activity: its opening phrase names it (a heading line is a name as a whole)
     if (p.role == "text" or not p.numbered) and not _heading_shaped(text, p, rules):
         c = rules.clause_end.search(text, start, end)
