@@ -22,7 +22,8 @@ from .resources import compile_pattern, load_patterns
 
 LANGUAGES = ("zh-Hant", "zh-Hans", "es")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_RUN = re.compile(r"[A-Za-zÀ-ÿ]+")
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ def strip_pinyin_notes(original: str) -> tuple[str, list[int]]:
 
 def fold_width(text: str) -> str:
     """Full-width and compatibility characters folded one for one (``１２３`` → ``123``)."""
+    if not _foldable().search(text):
+        return text  # most Spanish texts: no per-character table lookups
     return text.translate(_width_table())
 
 
@@ -122,23 +125,35 @@ def to_simplified(text: str) -> str:
 def detect_language(text: str) -> str:
     """``zh-Hant``, ``zh-Hans`` or ``es`` from the characters of ``text``."""
     sample = text[:20000]
-    han_chars = _HAN.findall(sample)
-    han = len(han_chars)
-    latin = len(_LATIN.findall(sample))
-    if han == 0 or han < 0.15 * latin:
+    han_chars = "".join(_HAN_RUN.findall(sample))
+    if not han_chars:
         return "es"
-    chars = sorted(set(han_chars))
-    traditional = _changed(chars, _opencc())
-    simplified = _changed(chars, _opencc_s2t())
+    latin = sum(map(len, _LATIN_RUN.findall(sample)))
+    if len(han_chars) < 0.15 * latin:
+        return "es"
+    chars = set(han_chars)
+    traditional = _count_changed(chars, _opencc(), "t2s")
+    simplified = _count_changed(chars, _opencc_s2t(), "s2t")
     return "zh-Hant" if traditional > simplified else "zh-Hans"
 
 
-def _changed(chars: list[str], converter) -> int:
-    """How many of ``chars`` the converter changes (one call, one character per line)."""
-    converted = converter.convert("\n".join(chars)).split("\n")
-    if len(converted) != len(chars):
-        return sum(1 for ch in chars if converter.convert(ch) != ch)
-    return sum(1 for a, b in zip(chars, converted, strict=True) if a != b)
+# Which characters each converter changes, learnt across documents: most characters of a
+# corpus recur, so detection soon costs two set intersections.
+_SEEN: dict[str, set[str]] = {"t2s": set(), "s2t": set()}
+_CHANGED: dict[str, set[str]] = {"t2s": set(), "s2t": set()}
+
+
+def _count_changed(chars: set[str], converter, direction: str) -> int:
+    """How many of ``chars`` the converter changes (new characters in one call, one per line)."""
+    seen, changed = _SEEN[direction], _CHANGED[direction]
+    new = sorted(chars - seen)
+    if new:
+        converted = converter.convert("\n".join(new)).split("\n")
+        if len(converted) != len(new):
+            converted = [converter.convert(ch) for ch in new]
+        changed.update(a for a, b in zip(new, converted, strict=True) if a != b)
+        seen.update(new)
+    return len(chars & changed)
 
 
 def find_boilerplate_start(text: str, base_lang: str) -> int:
@@ -185,6 +200,11 @@ def _width_table() -> dict[int, str]:
         if len(folded) == 1:
             table[code] = folded
     return table
+
+
+@cache
+def _foldable() -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in _width_table()) + "]")
 
 
 @cache

@@ -91,13 +91,26 @@ class CharTokenizer:
     alignment of words to text grows faster than linearly on long documents).
     """
 
-    _TOKEN = re.compile(r"\S")
+    _CHUNK = re.compile(r"(\S+)( ?)|\s+")
 
     def __init__(self, vocab) -> None:
         self.vocab = vocab
 
     def __call__(self, text: str):
-        return doc_from_regex(self.vocab, text, self._TOKEN)
+        from spacy.tokens import Doc
+
+        words: list[str] = []
+        spaces: list[bool] = []
+        for m in self._CHUNK.finditer(text):
+            chars = m.group(1)
+            if chars is None:  # whitespace that is not one space after a token: a token of its own
+                words.append(m.group(0))
+                spaces.append(False)
+                continue
+            words.extend(chars)
+            spaces.extend([False] * (len(chars) - 1))
+            spaces.append(bool(m.group(2)))
+        return Doc(self.vocab, words=words, spaces=spaces)
 
     def pipe(self, texts, batch_size: int = 1000):
         """Tokenize a stream of texts."""

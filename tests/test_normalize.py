@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.errors import LanguageError
-from extractor.normalize import detect_language, lang_of, normalize, strip_pinyin_notes
+from extractor.normalize import detect_language, fold_width, lang_of, normalize, strip_pinyin_notes
 
 
 @pytest.mark.parametrize(
@@ -79,6 +79,37 @@ def test_every_matching_span_maps_back_exactly(original):
 )
 def test_language_detection(text, language):
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("seen_before", "text", "language"),
+    [
+        # detection learns which characters convert; what it saw before must not sway it
+        ("社區關懷據點舉辦講座", "社区关怀据点举办讲座", "zh-Hans"),
+        ("社区关怀据点举办讲座", "社區關懷據點舉辦講座", "zh-Hant"),
+        ("發放物資給長者", "发放物资给长者", "zh-Hans"),
+        ("发放物资给长者", "發放物資給長者", "zh-Hant"),
+        # a few Han characters in a Spanish text do not make it Chinese
+        ("社區", "La junta de vecinos (社區) organizó una jornada de limpieza con 40 vecinos.", "es"),
+    ],
+)
+def test_language_detection_does_not_depend_on_earlier_texts(seen_before, text, language):
+    detect_language(seen_before)
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("más de 1,500 despensas", "más de 1,500 despensas"),
+        ("S/\u00a01.200", "S/ 1.200"),
+        ("１２ familias", "12 familias"),
+        ("①\u2002②", "1 2"),
+        ("", ""),
+    ],
+)
+def test_width_folding(text, folded):
+    assert fold_width(text) == folded
 
 
 @pytest.mark.parametrize(("given", "tag"), [("zh-hant", "zh-Hant"), ("zh_TW", "zh-Hant"), ("zh-CN", "zh-Hans"),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.pipeline import STAGES, build_nlp
 
@@ -33,11 +35,25 @@ def test_ordinary_text_keeps_spacys_tokens():
     assert [t.text for t in doc] == ["Más", "de", "1,500", "despensas", "(", "kits", ")", "el", "sábado", "."]
 
 
-@pytest.mark.parametrize("text", ["阳光社区", "社区 活动\n\n  1、清洁", " 前后 ", "a b  c\r\n", "社" * 5000])
-def test_chinese_tokens_are_spacys_char_segmentation(text):
+def assert_spacys_char_segmentation(text: str) -> None:
     import spacy
 
     ours = build_nlp("zh").make_doc(text)
     theirs = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}}).make_doc(text)
     assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in theirs]
     assert ours.text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["阳光社区", "社区 活动\n\n  1、清洁", " 前后 ", "a b  c\r\n", "社" * 5000, "", " ", "\n", "社 ",
+     "\t社\u3000区 \t", "ab  \n cd", "社区\n \n社区 "],
+)
+def test_chinese_tokens_are_spacys_char_segmentation(text):
+    assert_spacys_char_segmentation(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("社区a1，。 \n\t\r\u3000")), max_size=30))
+def test_chinese_tokens_are_spacys_char_segmentation_on_any_spacing(text):
+    assert_spacys_char_segmentation(text)
