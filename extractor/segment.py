@@ -92,6 +92,8 @@ class SegmentRules:
         self.news_paragraph = compile_pattern(data.get("news_paragraph") or r"(?!)", parts)
         self.not_news = compile_pattern(data.get("not_news_opening") or r"(?!)", parts)
         self.news_paragraph_min = int(data.get("news_paragraph_min", 80))
+        self.bullet_item = compile_pattern(data.get("bullet_item") or r"(?!)", parts)
+        self.bullet_item_min = int(data.get("bullet_item_min", 80))
         self.heading_max = int(data.get("heading_max", 40))
         self.sentence_closes_paragraph = bool(data.get("sentence_closes_paragraph", False))
         self.title_max_lines = int(data.get("title_max_lines", 3))
@@ -146,8 +148,10 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
 
 def _mark_table_rows(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
     """Consecutive labelled rows of a flattened table (走访慰问：… / 健康义诊：…) are items, one per
-    row; a single labelled line (a title, 李家湾村：…) is not."""
-    rows = [p.role == "text" and bool(rules.table_row.match(text[p.start:p.end])) for p in paragraphs]
+    row; a single labelled line (a title, 李家湾村：…) is not, nor one about problems or plans
+    (存在问题：… 下一步：…)."""
+    rows = [p.role == "text" and bool(rules.table_row.match(text[p.start:p.end]))
+            and not rules.closing_section.match(text, p.start) for p in paragraphs]
     for i, p in enumerate(paragraphs):
         if rows[i] and ((i > 0 and rows[i - 1]) or (i + 1 < len(rows) and rows[i + 1])):
             p.role, p.marker_end, p.marker_kind = "item", p.start, rules.table_row_kind
@@ -217,9 +221,10 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
 
     News-style reports describe one activity per paragraph (``5月20日上午，…``, ``El pasado
     sábado 12 de junio …``, a dateline ``Celaya, Gto., 14 de junio de 2021.-``, then
-    ``Asimismo, …``) or put a short heading line over each (``Minga en el barrio X`` then its
-    body). When at least ``min_unnumbered_items`` paragraphs open that way, each starts an
-    activity and the paragraphs before the first one are the overview.
+    ``Asimismo, …``), put a short heading line over each (``Minga en el barrio X`` then its
+    body) or make each a long bullet (``- Minga de emergencia (domingo 26 de marzo). …``).
+    When at least ``min_unnumbered_items`` paragraphs open that way, each starts an activity
+    and the paragraphs before the first one are the overview.
     """
     starts: dict[int, int] = {}  # paragraph index -> end of its opening connective (or its start)
     headed: set[int] = set()
@@ -229,6 +234,8 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
         if opener := _first_match(rules.activity_openers, text[p.start:p.end]):
             # an opener may mark what is not the activity's name (a dateline): the heading follows it
             starts[i] = p.start + (opener.end("marker") if "marker" in opener.re.groupindex else 0)
+        elif (bullet := rules.bullet_item.match(text[p.start:p.end])) and p.end - p.start >= rules.bullet_item_min:
+            starts[i] = p.start + bullet.end()  # - Minga de emergencia (domingo 26 de marzo). Desde las 7:00 …
         elif _is_heading_line(text, paragraphs, i, rules):
             starts[i] = p.start
             headed.add(i)  # its body follows: the next paragraph is not a new activity
@@ -259,8 +266,14 @@ def _is_heading_line(text: str, paragraphs: list[Paragraph], i: int, rules: Segm
     p = paragraphs[i]
     if i + 1 >= len(paragraphs) or not _heading_shaped(text, p, rules) or rules.clause_end.match(text, p.end - 1):
         return False
+    if i > 0 and _is_bullet(text, p, rules) and _is_bullet(text, paragraphs[i - 1], rules):
+        return False  # the last of a list of short bullets (- 80 frazadas / - 45 chamarras), not a heading
     body = paragraphs[i + 1]
     return body.role == "text" and not _heading_shaped(text, body, rules)
+
+
+def _is_bullet(text: str, p: Paragraph, rules: SegmentRules) -> bool:
+    return bool(rules.bullet_item.match(text[p.start:p.end]))
 
 
 def _heading_shaped(text: str, p: Paragraph, rules: SegmentRules) -> bool:
