@@ -86,8 +86,9 @@ class SegmentRules:
         self.sequence_openers = compiled("sequence_openers")
         self.min_unnumbered_items = int(data.get("min_unnumbered_items", 2))
         self.closing_section = compile_pattern(data.get("closing_sections") or r"(?!)", parts)
+        self.overview_section = compile_pattern(data.get("overview_sections") or r"(?!)", parts)
         self.field_line = compile_pattern(data.get("field_line") or r"(?!)", parts)
-        self.table_row = compile_pattern(data.get("table_row") or r"(?!)", parts)
+        self.table_rows = compiled("table_rows")
         self.table_row_kind = len(self.item_markers)  # the marker kind of table rows, after every item marker
         self.news_paragraph = compile_pattern(data.get("news_paragraph") or r"(?!)", parts)
         self.not_news = compile_pattern(data.get("not_news_opening") or r"(?!)", parts)
@@ -150,11 +151,12 @@ def _mark_table_rows(text: str, paragraphs: list[Paragraph], rules: SegmentRules
     """Consecutive labelled rows of a flattened table (走访慰问：… / 健康义诊：…) are items, one per
     row; a single labelled line (a title, 李家湾村：…) is not, nor one about problems or plans
     (存在问题：… 下一步：…)."""
-    rows = [p.role == "text" and bool(rules.table_row.match(text[p.start:p.end]))
-            and not rules.closing_section.match(text, p.start) for p in paragraphs]
+    rows = [_first_match(rules.table_rows, text[p.start:p.end])
+            if p.role == "text" and not rules.closing_section.match(text, p.start) else None for p in paragraphs]
     for i, p in enumerate(paragraphs):
-        if rows[i] and ((i > 0 and rows[i - 1]) or (i + 1 < len(rows) and rows[i + 1])):
-            p.role, p.marker_end, p.marker_kind = "item", p.start, rules.table_row_kind
+        if (row := rows[i]) and ((i > 0 and rows[i - 1]) or (i + 1 < len(rows) and rows[i + 1])):
+            p.role, p.marker_kind = "item", rules.table_row_kind
+            p.marker_end = p.start + (row.end("marker") if "marker" in row.re.groupindex else 0)
 
 
 def title_block(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> int:
@@ -346,6 +348,8 @@ def _is_short(text: str, p: Paragraph, rules: SegmentRules) -> bool:
 def _report_segments(report: int, head: Paragraph | None, intro: list[Paragraph],
                      items: list[list[Paragraph]], text: str, rules: SegmentRules) -> list[Segment]:
     segments = []
+    if len(items) > 1 and items[0][0].numbered and rules.overview_section.match(_title_of(text, items[0][0])):
+        intro, items = [*intro, *items[0]], items[1:]  # 一、基本情况 / 1. Antecedentes: the report's overview
     intro_text = [p for p in intro if p.role != "section" or p is head]
     has_intro_body = any(p is not head for p in intro_text) or (head and not _is_short(text, head, rules))
     if intro_text and (has_intro_body or not items):
@@ -375,8 +379,7 @@ def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRule
             if head.marker_kind != skipping or not head.numbered:
                 continue
             skipping = None
-        title = text[max(head.start, head.marker_end):head.end].lstrip(" \t|｜:：.、,，-–—【[")
-        if rules.closing_section.match(title):
+        if rules.closing_section.match(_title_of(text, head)):
             if head.numbered:
                 skipping = head.marker_kind
                 continue
@@ -390,6 +393,11 @@ def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRule
             continue
         kept.append(group)
     return kept
+
+
+def _title_of(text: str, p: Paragraph) -> str:
+    """The line of ``p`` after its marker."""
+    return text[max(p.start, p.marker_end):p.end].lstrip(" \t|｜:：.、,，-–—【[")
 
 
 def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules) -> list[Paragraph]:
