@@ -230,25 +230,44 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
     """
     starts: dict[int, int] = {}  # paragraph index -> end of its opening connective (or its start)
     headed: set[int] = set()
+    long_bullets = _long_bullet_runs(text, paragraphs, rules)
     for i, p in enumerate(paragraphs):
         if p.role != "text" or i - 1 in headed:
             continue  # the body under a heading line belongs to it, even when it opens with a date
         if opener := _first_match(rules.activity_openers, text[p.start:p.end]):
             # an opener may mark what is not the activity's name (a dateline): the heading follows it
             starts[i] = p.start + (opener.end("marker") if "marker" in opener.re.groupindex else 0)
-        elif (bullet := rules.bullet_item.match(text[p.start:p.end])) and p.end - p.start >= rules.bullet_item_min:
-            starts[i] = p.start + bullet.end()  # - Minga de emergencia (domingo 26 de marzo). Desde las 7:00 …
+        elif i in long_bullets:
+            starts[i] = long_bullets[i]  # - Minga de emergencia (domingo 26 de marzo). Desde las 7:00 …
         elif _is_heading_line(text, paragraphs, i, rules):
             starts[i] = p.start
             headed.add(i)  # its body follows: the next paragraph is not a new activity
         elif starts and (sequel := _first_match(rules.sequence_openers, text[p.start:p.end])):
             starts[i] = p.start + sequel.end()  # Asimismo, … / Por otra parte, … after a first activity
-        elif starts and i - 1 not in headed and _is_news_paragraph(text, p, rules):
+        elif starts and i - 1 not in headed and not _is_bullet(text, p, rules) and _is_news_paragraph(text, p, rules):
             starts[i] = p.start  # a further paragraph of a news release that reports figures or dates
     if len(starts) < rules.min_unnumbered_items:
         return
     for i, marker_end in starts.items():
         _mark_unnumbered_item(paragraphs[i], marker_end)
+
+
+def _long_bullet_runs(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> dict[int, int]:
+    """Bullet paragraphs in runs of bullets that are all long, each with the end of its bullet.
+
+    A run with a short bullet lists the details or results of one activity (✅ 38 bolsas …).
+    """
+    bullets = [rules.bullet_item.match(text[p.start:p.end]) for p in paragraphs]
+    out: dict[int, int] = {}
+    i = 0
+    while i < len(paragraphs):
+        j = i
+        while j < len(paragraphs) and bullets[j]:
+            j += 1
+        if j > i and all(paragraphs[k].end - paragraphs[k].start >= rules.bullet_item_min for k in range(i, j)):
+            out.update((k, paragraphs[k].start + bullets[k].end()) for k in range(i, j))
+        i = max(j, i + 1)
+    return out
 
 
 def _mark_unnumbered_item(p: Paragraph, marker_end: int) -> None:
