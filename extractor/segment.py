@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from .mention import doc_text
 from .resources import compile_pattern, load_patterns
 
-_COLON = re.compile("[:：]")
+_LABEL_END = re.compile("[:：|]")  # where the first column of a table row ends
 
 
 @dataclass
@@ -448,8 +448,8 @@ def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int]
     if start >= p.end:
         return (p.start, p.end)
     end = p.end
-    if p.marker_kind == rules.table_row_kind and (colon := _COLON.search(text, start, end)):
-        end = colon.start()  # a table row: its label names it
+    if p.marker_kind == rules.table_row_kind and (label_end := _LABEL_END.search(text, start, end)):
+        end = label_end.start()  # a table row: its label names it
     # an unnumbered activity: its opening phrase names it (a heading line is a name as a whole)
     if (p.role == "text" or not p.numbered) and not _heading_shaped(text, p, rules):
         c = rules.clause_end.search(text, start, end)
