@@ -136,6 +136,7 @@ def test_unknown_lang_option_is_a_clear_error():
         ("Nota\nTexto.\nPara más información:\nOficina de prensa\nTel. (504) 2200-0000\n", "Para más"),
         ("村里动态\n正文。\n往期推荐\n● 我村召开村民代表大会\n● 春耕时节农技培训\n", "往期推荐"),
         ("社区简讯\n正文。\n| 往期回顾 |\n社区举办邻里节\n", "| 往期回顾"),
+        ("屋邨活動回顧\n正文。\n相關帖文：\n▶️ 4月活動回顧：長者手工班\n▶️ 【招募】端午節探訪義工\n", "相關帖文"),
     ],
 )
 def test_trailing_link_block_is_found(text, starts_at):
