@@ -261,7 +261,7 @@ class CountRules:
         self.per_before = compile_pattern(data["per_before"], parts, self.flags) if data.get("per_before") else None
         self.article_cue = compile_pattern(data.get("article_cue_before") or "(?!)", parts, self.flags)
         self.noun_re = compile_pattern(trie_alternation(list(self.nouns)))
-        self.noun_end_re = compile_pattern(f"(?:{trie_alternation(list(self.nouns))})$")
+        self.noun_end_re = compile_pattern(f"(?:{trie_alternation(list(self.nouns))})\\Z")
         self.chain_categories = set(data.get("chain_categories", []))
         self.counted_stop = compile_pattern(data.get("counted_stop") or "(?!)")
         self.counted_open = compile_pattern(data.get("counted_open") or "(?!)")
