@@ -158,6 +158,8 @@ class ChineseRules:
         if not info.get("outer") and text.startswith(self.outer, m.end()):
             return []  # 翠湖花园社区: the outer suffix takes the whole name
         end = s + len(info["keep"]) if info.get("keep") else m.end()
+        if info.get("keep") and text.endswith(info["keep"], 0, s):
+            end = s  # 桂花村村委会: the name already holds the kept word (桂花村)
         if not info.get("outer"):
             phase = self.phase.match(text, end)
             end = phase.end() if phase else end
