@@ -162,13 +162,16 @@ def _mark_table_rows(text: str, paragraphs: list[Paragraph], rules: SegmentRules
 def title_block(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> int:
     """Number of leading paragraphs that form the title block (title, subtitle, page metadata)."""
     n = 0
-    for p in paragraphs[: rules.title_max_lines]:
+    for i, p in enumerate(paragraphs[: rules.title_max_lines]):
         line = text[p.start:p.end]
         if p.role == "meta":
             n += 1
             continue
-        if (p.role != "text" or len(line) > rules.title_max or rules.sentence_end.search(line)
-                or rules.title_reject.search(line)):
+        if p.role != "text" or len(line) > rules.title_max or rules.sentence_end.search(line):
+            break
+        # a headline may hold a comma when the publication line follows it (…，千余名志愿者走上街头)
+        headline = i == 0 and len(paragraphs) > 1 and paragraphs[1].role == "meta"
+        if rules.title_reject.search(line) and not headline:
             break
         n += 1
     return n
