@@ -220,7 +220,9 @@ class ChineseRules:
         chunk = text[run.start():s]
         starts = (range(run.start(), s) if _HAN_ONLY.fullmatch(chunk)
                   else [u.start() for u in self.unit.finditer(text, run.start(), s)])
-        run_start_is_edge = run.start() == 0 or not self.unit.match(text, run.start() - 1)
+        # a run right after a digit begins with a measure word (8月1日由里…: 日), not a name
+        run_start_is_edge = run.start() == 0 or not (self.unit.match(text, run.start() - 1)
+                                                      or text[run.start() - 1].isdigit())
         # units not counted: an inner suffix (翠湖花园: 花园) or a modifier of the suffix (某某上邨: 上)
         inner = next((len(w) for w in self.inner if chunk.endswith(w)), 0) or int(chunk[-1:] in modifiers)
         name_max = name_max or self.name_max
