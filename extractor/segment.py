@@ -100,6 +100,7 @@ class SegmentRules:
         self.title_max_lines = int(data.get("title_max_lines", 3))
         self.title_max = int(data.get("title_max", 60))
         self.title_reject = compile_pattern(data.get("title_reject") or r"(?!)")
+        self.title_stop = compile_pattern(data.get("title_stop") or r"(?!)", parts)
         self.sentence_end = compile_pattern(data.get("sentence_end", r"[.!?。！？]"))
         self.clause_end = compile_pattern(data.get("clause_end", r"[,;:，；：]"))
 
@@ -167,8 +168,9 @@ def title_block(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> 
         if p.role == "meta":
             n += 1
             continue
-        if p.role != "text" or len(line) > rules.title_max or rules.sentence_end.search(line):
-            break
+        if (p.role != "text" or len(line) > rules.title_max or rules.sentence_end.search(line)
+                or (i > 0 and rules.title_stop.match(line))):
+            break  # (a dated line under the title opens the first entry of a diary: 11月1日（星期二）晴)
         # a headline may hold a comma when the publication line follows it (…，千余名志愿者走上街头)
         headline = i == 0 and len(paragraphs) > 1 and paragraphs[1].role == "meta"
         if rules.title_reject.search(line) and not headline:
