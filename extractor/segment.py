@@ -145,6 +145,9 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
             p.role = "item"
             p.marker_end = p.start + item.end()
             p.marker_kind = kind
+    first = paragraphs[0] if paragraphs else None
+    if first and first.role == "item" and not any(p.marker_kind == first.marker_kind for p in paragraphs[1:]):
+        first.role, first.marker_end, first.marker_kind = "text", 0, -1  # 【成果分享】… alone: the title
     _mark_table_rows(text, paragraphs, rules)
 
 
