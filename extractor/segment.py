@@ -145,10 +145,27 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
             p.role = "item"
             p.marker_end = p.start + item.end()
             p.marker_kind = kind
+    _mark_sibling_bullets(text, paragraphs, rules)
     first = paragraphs[0] if paragraphs else None
     if first and first.role == "item" and not any(p.marker_kind == first.marker_kind for p in paragraphs[1:]):
         first.role, first.marker_end, first.marker_kind = "text", 0, -1  # 【成果分享】… alone: the title
     _mark_table_rows(text, paragraphs, rules)
+
+
+def _mark_sibling_bullets(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
+    """Heading lines with the bullet of a bulleted item are items too: ``▪ Sábado 15 de julio – Feria``
+    makes ``▪ Agosto (todo el mes) – Mejoras al salón`` (over its own body) one as well."""
+    kinds: dict[str, int] = {}
+    for p in paragraphs:
+        if p.role == "item" and _is_bullet(text, p, rules):
+            kinds.setdefault(text[p.start], p.marker_kind)
+    if not kinds:
+        return
+    for i, p in enumerate(paragraphs[:-1]):
+        body = paragraphs[i + 1]
+        if (p.role == "text" and text[p.start] in kinds and (bullet := rules.bullet_item.match(text[p.start:p.end]))
+                and _heading_shaped(text, p, rules) and body.role == "text" and not _is_bullet(text, body, rules)):
+            p.role, p.marker_end, p.marker_kind = "item", p.start + bullet.end(), kinds[text[p.start]]
 
 
 def _mark_table_rows(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
