@@ -146,10 +146,15 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
             p.marker_end = p.start + item.end()
             p.marker_kind = kind
     _mark_sibling_bullets(text, paragraphs, rules)
+    _unmark_lone_first_item(paragraphs)
+    _mark_table_rows(text, paragraphs, rules)
+
+
+def _unmark_lone_first_item(paragraphs: list[Paragraph]) -> None:
+    """A first line marked like no other line (【成果分享】某某社区…) is the title, not an item."""
     first = paragraphs[0] if paragraphs else None
     if first and first.role == "item" and not any(p.marker_kind == first.marker_kind for p in paragraphs[1:]):
-        first.role, first.marker_end, first.marker_kind = "text", 0, -1  # 【成果分享】… alone: the title
-    _mark_table_rows(text, paragraphs, rules)
+        first.role, first.marker_end, first.marker_kind = "text", 0, -1
 
 
 def _mark_sibling_bullets(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
@@ -163,8 +168,9 @@ def _mark_sibling_bullets(text: str, paragraphs: list[Paragraph], rules: Segment
         return
     for i, p in enumerate(paragraphs[:-1]):
         body = paragraphs[i + 1]
-        if (p.role == "text" and text[p.start] in kinds and (bullet := rules.bullet_item.match(text[p.start:p.end]))
-                and _heading_shaped(text, p, rules) and body.role == "text" and not _is_bullet(text, body, rules)):
+        bullet = rules.bullet_item.match(text[p.start:p.end]) if p.role == "text" else None
+        if (bullet and text[p.start] in kinds and _heading_shaped(text, p, rules)
+                and body.role == "text" and not _is_bullet(text, body, rules)):
             p.role, p.marker_end, p.marker_kind = "item", p.start + bullet.end(), kinds[text[p.start]]
 
 
