@@ -422,6 +422,7 @@ def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRule
     sub-items after it (``一、深化环境整治`` then ``（一）…（二）…``): those sub-items are the records.
     """
     kept: list[list[Paragraph]] = []
+    grouping_kinds: set[int] = set()  # marker kinds of the headings that only group sub-items
     skipping = None  # marker kind of the closing section being skipped
     for i, group in enumerate(groups):
         head = group[0]
@@ -437,9 +438,13 @@ def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRule
                 continue  # an unnumbered heading line over problems, thanks or contacts
         following = groups[i + 1][0] if i + 1 < len(groups) else None
         bare = all(_heading_shaped(text, p, rules) for p in group[1:])  # at most a table's header row
-        if (bare and head.numbered and following is not None and following.numbered
+        # (a following marker of a grouping heading before is a return to the upper level, not a
+        # sub-item: 二、重点活动 / 1｜… 7｜… then 三、…)
+        deeper = following is not None and following.marker_kind not in grouping_kinds
+        if (bare and head.numbered and deeper and following.numbered
                 and following.marker_kind != head.marker_kind and _is_short(text, head, rules)
                 and not rules.sentence_end.match(text, head.end - 1)):
+            grouping_kinds.add(head.marker_kind)
             continue
         kept.append(group)
     return kept
