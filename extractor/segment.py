@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import groupby
 from typing import Any
 
 from spacy.language import Language
@@ -290,14 +291,10 @@ def _long_bullet_runs(text: str, paragraphs: list[Paragraph], rules: SegmentRule
     """
     bullets = [rules.bullet_item.match(text[p.start:p.end]) for p in paragraphs]
     out: dict[int, int] = {}
-    i = 0
-    while i < len(paragraphs):
-        j = i
-        while j < len(paragraphs) and bullets[j]:
-            j += 1
-        if j > i and all(paragraphs[k].end - paragraphs[k].start >= rules.bullet_item_min for k in range(i, j)):
-            out.update((k, paragraphs[k].start + bullets[k].end()) for k in range(i, j))
-        i = max(j, i + 1)
+    for is_bullet, group in groupby(range(len(paragraphs)), key=lambda k: bullets[k] is not None):
+        run = list(group)
+        if is_bullet and all(paragraphs[k].end - paragraphs[k].start >= rules.bullet_item_min for k in run):
+            out.update((k, paragraphs[k].start + bullets[k].end()) for k in run)
     return out
 
 
