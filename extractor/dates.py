@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -552,12 +553,10 @@ def _plausible(when: When) -> bool:
         return False
     if isinstance(when.day, int) and not 1 <= when.day <= 31:
         return False
-    if isinstance(when.month, int) and isinstance(when.day, int) and when.day > _MONTH_DAYS[when.month - 1]:
-        return False  # 31 de septiembre, 9月31日: no such day in any year
+    if isinstance(when.month, int) and isinstance(when.day, int) and when.day > monthrange(2000, when.month)[1]:
+        return False  # 31 de septiembre, 9月31日: no such day in any year (2000 was a leap year)
     return not (_is_full(when) and _weekday(when) is None)
 
-
-_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # the most days of each month in any year
 
 
 def _swapped(when: When) -> When:
