@@ -474,6 +474,8 @@ class SpanishRules:
                 name = text[m.start():opening.end()] + name  # Villa del Arroyo keeps its "del"
             first = Item(m.start(), first.end + first.quoted, name)  # the closing quote too
         items, closed = self.list_after(text, first)
+        if plural and not items and word.istitle() and ":" not in opening.group():
+            return []  # a name beginning with a plural (Colonias Unidas por la Alimentación, A.C.)
         found = [first] + (items if plural or closed else [])
         return [self.candidate(it, kind) for it in found]
 

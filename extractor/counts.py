@@ -228,6 +228,7 @@ class CountRules:
         self.topic_window = int(data.get("topic_window", 0))
         self.topic_classifiers = set(data.get("topic_classifiers", []))
         self.topic_categories = set(data.get("topic_categories", []))
+        self.topic_blockers = compile_pattern(word_alternation(data.get("topic_blockers") or []) or r"(?!)")
         self.counted_window = int(data.get("counted_window", 8))
         self.article_words = {self.fold(w) for w in data.get("article_words", [])}
 
@@ -581,6 +582,8 @@ class CountRules:
         for m in self.noun_re.finditer(text, breaks[-1].end() if breaks else lo, pos):
             if self.nouns[m.group(0)] in self.topic_categories:
                 last = m
+        if last and self.topic_blockers.search(text, last.end(), pos):
+            return None  # the noun does something to what is counted: 社区开展了5个趣味项目
         return _Noun(last.start(), last.end(), self.nouns[last.group(0)]) if last else None
 
     def counted_phrase(self, found: _Found, category: str) -> _Noun | None:

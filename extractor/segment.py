@@ -25,6 +25,7 @@ from .mention import doc_text
 from .resources import compile_pattern, load_patterns
 
 _LABEL_END = re.compile("[:：|]")  # where the first column of a table row ends
+_LABEL_COLON = re.compile("[:：]")  # where the label of a labelled item ends
 
 
 @dataclass
@@ -83,14 +84,17 @@ class SegmentRules:
         self.item_markers = compiled("item_markers")
         self.intro_labels = compiled("intro_labels")
         self.meta_lines = compiled("meta_lines")
+        self.index_heading = compile_pattern(data.get("index_heading") or r"(?!)", parts)
         self.activity_openers = compiled("activity_openers")
         self.sequence_openers = compiled("sequence_openers")
         self.min_unnumbered_items = int(data.get("min_unnumbered_items", 2))
         self.closing_section = compile_pattern(data.get("closing_sections") or r"(?!)", parts)
         self.overview_section = compile_pattern(data.get("overview_sections") or r"(?!)", parts)
         self.field_line = compile_pattern(data.get("field_line") or r"(?!)", parts)
+        self.info_field = compile_pattern(data.get("info_field") or r"(?!)", parts)
         self.table_rows = compiled("table_rows")
         self.table_row_kind = len(self.item_markers)  # the marker kind of table rows, after every item marker
+        self.bullet_kind = self.table_row_kind + 1  # the marker kind of long bullets listed under an item
         self.news_paragraph = compile_pattern(data.get("news_paragraph") or r"(?!)", parts)
         self.not_news = compile_pattern(data.get("not_news_opening") or r"(?!)", parts)
         self.news_paragraph_min = int(data.get("news_paragraph_min", 80))
@@ -146,9 +150,35 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
             p.role = "item"
             p.marker_end = p.start + item.end()
             p.marker_kind = kind
+    _mark_index_lists(text, paragraphs, rules)
     _mark_sibling_bullets(text, paragraphs, rules)
+    _mark_listed_bullets(text, paragraphs, rules)
     _unmark_lone_first_item(paragraphs)
     _mark_table_rows(text, paragraphs, rules)
+
+
+def _mark_index_lists(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
+    """The list under an index heading (an agenda, ``议程：`` / ``Orden del día``; a table of
+    contents, ``【本期要目】``) names what a meeting will discuss or what follows: the heading and
+    its list are page metadata, not activities."""
+    def list_key(p: Paragraph) -> tuple[str, Any] | None:
+        if p.role == "item":
+            return ("item", p.marker_kind)
+        if p.role == "section" or (p.role == "text" and _is_bullet(text, p, rules)):
+            return (p.role, text[p.start])
+        return None
+
+    for i, p in enumerate(paragraphs[:-1]):
+        if p.role == "meta" or not rules.index_heading.match(text[p.start:p.end]):
+            continue
+        key = list_key(paragraphs[i + 1])
+        if key is None:
+            continue
+        p.role = "meta"
+        for q in paragraphs[i + 1:]:
+            if list_key(q) != key:
+                break
+            q.role, q.marker_end, q.marker_kind = "meta", 0, -1
 
 
 def _unmark_lone_first_item(paragraphs: list[Paragraph]) -> None:
@@ -175,6 +205,20 @@ def _mark_sibling_bullets(text: str, paragraphs: list[Paragraph], rules: Segment
             p.role, p.marker_end, p.marker_kind = "item", p.start + bullet.end(), kinds[text[p.start]]
 
 
+def _mark_listed_bullets(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
+    """Long bullets listed under an item that announces them (``Punto 2. Memoria de actividades:``
+    then ``– Del 10 al 14 de junio se celebraron …``) are its sub-items, one activity each."""
+    runs = _long_bullet_runs(text, paragraphs, rules)
+    for i, p in enumerate(paragraphs[:-1]):
+        if p.role != "item" or text[p.end - 1] not in ":：" or i + 2 not in runs or i + 1 not in runs:
+            continue
+        for k in range(i + 1, len(paragraphs)):
+            if k not in runs:
+                break
+            q = paragraphs[k]
+            q.role, q.marker_end, q.marker_kind = "item", runs[k], rules.bullet_kind
+
+
 def _mark_table_rows(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
     """Consecutive labelled rows of a flattened table (走访慰问：… / 健康义诊：…) are items, one per
     row; a single labelled line (a title, 李家湾村：…) is not, nor one about problems or plans
@@ -195,8 +239,10 @@ def title_block(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> 
         if p.role == "meta":
             n += 1
             continue
-        if (p.role != "text" or len(line) > rules.title_max or rules.sentence_end.search(line)
-                or (i > 0 and rules.title_stop.match(line))):
+        # (a headline may end with an exclamation: 【运动会圆满结束！】)
+        inner = line.rstrip("】」』)）").rstrip("!！") if i == 0 else line
+        if (p.role != "text" or len(line) > rules.title_max or rules.sentence_end.search(inner)
+                or (i > 0 and rules.title_stop.match(line)) or rules.info_field.match(line)):
             break  # (a dated line under the title opens the first entry of a diary: 11月1日（星期二）晴)
         # a headline may hold a comma when the publication line follows it (…，千余名志愿者走上街头)
         headline = i == 0 and len(paragraphs) > 1 and paragraphs[1].role == "meta"
@@ -269,6 +315,8 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
         if opener := _first_match(rules.activity_openers, text[p.start:p.end]):
             # an opener may mark what is not the activity's name (a dateline): the heading follows it
             starts[i] = p.start + (opener.end("marker") if "marker" in opener.re.groupindex else 0)
+            if not any(c.isdigit() for c in text[p.start:p.end]) and _is_heading_line(text, paragraphs, i, rules):
+                headed.add(i)  # 端午慰问送温暖 over its dated body: a heading line, not a news paragraph
         elif i in long_bullets:
             starts[i] = long_bullets[i]  # - Minga de emergencia (domingo 26 de marzo). Desde las 7:00 …
         elif _is_heading_line(text, paragraphs, i, rules):
@@ -291,9 +339,10 @@ def _long_bullet_runs(text: str, paragraphs: list[Paragraph], rules: SegmentRule
     """
     bullets = [rules.bullet_item.match(text[p.start:p.end]) for p in paragraphs]
     out: dict[int, int] = {}
-    for is_bullet, group in groupby(range(len(paragraphs)), key=lambda k: bullets[k] is not None):
+    # a run is one kind of bullet (📌 活动重温： over ▪ items is a heading, not a short bullet of the run)
+    for bullet, group in groupby(range(len(paragraphs)), key=lambda k: bullets[k] and bullets[k].group().strip()):
         run = list(group)
-        if is_bullet and all(paragraphs[k].end - paragraphs[k].start >= rules.bullet_item_min for k in run):
+        if bullet and all(paragraphs[k].end - paragraphs[k].start >= rules.bullet_item_min for k in run):
             out.update((k, paragraphs[k].start + bullets[k].end()) for k in run)
     return out
 
@@ -318,6 +367,8 @@ def _is_heading_line(text: str, paragraphs: list[Paragraph], i: int, rules: Segm
     if i > 0 and _is_bullet(text, p, rules) and _is_bullet(text, paragraphs[i - 1], rules):
         return False  # the last of a list of short bullets (- 80 frazadas / - 45 chamarras), not a heading
     body = paragraphs[i + 1]
+    if rules.info_field.match(text[p.start:p.end]) and rules.info_field.match(text[body.start:body.end]):
+        return False  # a run of labelled facts (服务时间：… / 本月概况：…), not a heading over its body
     return body.role == "text" and not _heading_shaped(text, body, rules)
 
 
@@ -397,6 +448,8 @@ def _report_segments(report: int, head: Paragraph | None, intro: list[Paragraph]
     segments = []
     if len(items) > 1 and items[0][0].numbered and rules.overview_section.match(_title_of(text, items[0][0])):
         intro, items = [*intro, *items[0]], items[1:]  # 一、基本情况 / 1. Antecedentes: the report's overview
+    while len(items) > 1 and items[0][0].numbered and rules.info_field.match(_title_of(text, items[0][0])):
+        intro, items = [*intro, *items[0]], items[1:]  # minutes: 一、时间：… 二、地点：… 三、出席人员：…
     intro_text = [p for p in intro if p.role != "section" or p is head]
     has_intro_body = any(p is not head for p in intro_text) or (head and not _is_short(text, head, rules))
     if intro_text and (has_intro_body or not items):
@@ -483,6 +536,8 @@ def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int]
     end = p.end
     if p.marker_kind == rules.table_row_kind and (label_end := _LABEL_END.search(text, start, end)):
         end = label_end.start()  # a table row: its label names it
+    elif not _heading_shaped(text, p, rules) and (label := _item_label(text, start, end, rules)):
+        end = label  # a labelled item: （一）环境整治：一季度共清理楼道杂物80余处…
     # an unnumbered activity: its opening phrase names it (a heading line is a name as a whole)
     if (p.role == "text" or not p.numbered) and not _heading_shaped(text, p, rules):
         c = rules.clause_end.search(text, start, end)
@@ -496,6 +551,15 @@ def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int]
     while end > start and text[end - 1] in " .。:：;；,，】":
         end -= 1
     return (start, end) if end > start else (p.start, p.end)
+
+
+def _item_label(text: str, start: int, end: int, rules: SegmentRules) -> int | None:
+    """End of a short label closed by a colon at ``start`` (环境整治：…), if the line opens with one."""
+    colon = _LABEL_COLON.search(text, start, min(end, start + rules.heading_max // 2))
+    if (colon is None or text[start].isdigit() or rules.clause_end.search(text, start, colon.start())
+            or rules.sentence_end.search(text, start, colon.start())):
+        return None  # (a date before a colon opens the text, it names nothing: 14 de septiembre: …)
+    return colon.start()
 
 
 @Language.factory("extractor_segment", default_config={"lang": "zh"})
