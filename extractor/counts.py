@@ -73,11 +73,15 @@ def read_number(text: str, lang: str) -> int | float | None:
 
 
 def read_digits(text: str) -> float:
-    """Arabic digits: a separator followed by exactly three digits groups thousands, else it is decimal.
+    """Arabic digits: a separator followed by exactly three digits groups thousands, else it is decimal;
+    an apostrophe always groups (the millions of 4'850,000.00).
 
     >>> read_digits("1,500"), read_digits("1.000"), read_digits("2,5"), read_digits("1 000"), read_digits("1.2")
     (1500.0, 1000.0, 2.5, 1000.0, 1.2)
+    >>> read_digits("4'850,000.00"), read_digits("1’200,000")
+    (4850000.0, 1200000.0)
     """
+    text = text.replace("'", "").replace("’", "")
     groups = re.split(r"[.,\s]", text)
     seps = re.findall(r"[.,\s]", text)
     if len(groups) == 1:
@@ -447,7 +451,7 @@ class CountRules:
     def read_number(self, text: str) -> float | None:
         """Digits, Han numerals (mixed with digits) or number words of this language."""
         text = text.strip()
-        if re.fullmatch(r"\d[\d.,\s]*", text):
+        if re.fullmatch(r"\d[\d.,\s'’]*", text):
             return read_digits(text)
         if self.words_lang and re.search(r"[^\W\d_]", text) and not any(c in self.han[0] for c in text):
             return self._read_words(text)

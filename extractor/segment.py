@@ -26,6 +26,7 @@ from .resources import compile_pattern, load_patterns
 
 _LABEL_END = re.compile("[:：|]")  # where the first column of a table row ends
 _LABEL_COLON = re.compile("[:：]")  # where the label of a labelled item ends
+_HEADLINE_EXCLAMATION = re.compile("[!！]+([】」』)）]*)$")
 
 
 @dataclass
@@ -240,7 +241,7 @@ def title_block(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> 
             n += 1
             continue
         # (a headline may end with an exclamation: 【运动会圆满结束！】)
-        inner = line.rstrip("】」』)）").rstrip("!！") if i == 0 else line
+        inner = _HEADLINE_EXCLAMATION.sub(r"\1", line) if i == 0 else line
         if (p.role != "text" or len(line) > rules.title_max or rules.sentence_end.search(inner)
                 or (i > 0 and rules.title_stop.match(line)) or rules.info_field.match(line)):
             break  # (a dated line under the title opens the first entry of a diary: 11月1日（星期二）晴)
@@ -315,9 +316,12 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
         if opener := _first_match(rules.activity_openers, text[p.start:p.end]):
             # an opener may mark what is not the activity's name (a dateline): the heading follows it
             starts[i] = p.start + (opener.end("marker") if "marker" in opener.re.groupindex else 0)
-            if not any(c.isdigit() for c in text[p.start:p.end]) and _is_heading_line(text, paragraphs, i, rules):
-                headed.add(i)  # 端午慰问送温暖 over its dated body: a heading line, not a news paragraph
-        elif i in long_bullets:
+            if _is_heading_line(text, paragraphs, i, rules) and not (
+                    _has_digit(text[p.start:p.end]) and _opens_with_date(text, paragraphs[i + 1], rules)):
+                # a heading line over its body: 端午慰问送温暖 over 6月8日，…; Martes 8/8 over Charla sobre …
+                # (a dated line over another dated paragraph is an activity of its own)
+                headed.add(i)
+        elif i in long_bullets and not rules.not_news.match(text, long_bullets[i]):
             starts[i] = long_bullets[i]  # - Minga de emergencia (domingo 26 de marzo). Desde las 7:00 …
         elif _is_heading_line(text, paragraphs, i, rules):
             starts[i] = p.start
@@ -330,6 +334,16 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
         return
     for i, marker_end in starts.items():
         _mark_unnumbered_item(paragraphs[i], marker_end)
+
+
+def _has_digit(line: str) -> bool:
+    return any(c.isdigit() for c in line)
+
+
+def _opens_with_date(text: str, p: Paragraph, rules: SegmentRules) -> bool:
+    """True when ``p`` opens with an activity opener that holds a figure (6月8日，…; not 春节前，…)."""
+    opener = _first_match(rules.activity_openers, text[p.start:p.end])
+    return bool(opener) and _has_digit(opener.group())
 
 
 def _long_bullet_runs(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> dict[int, int]:
