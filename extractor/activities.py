@@ -325,10 +325,14 @@ def choose_types(scores: dict[str, TypeScore], choice: Choice) -> list[str]:
     ['other']
     >>> choose_types({}, Choice(threshold=3, secondary_min=12, secondary_ratio=0.8, fallback=None))
     []
+    >>> choose_types({"other": TypeScore(8, {"居民议事会"}), "children_youth": TypeScore(4, {"学生"})}, rules)
+    ['other']
     """
     ranked = sorted(((ts.score, t, ts.support) for t, ts in scores.items()
                      if ts.score >= choice.threshold and t != OTHER), reverse=True)
-    if not ranked:
+    other = scores[OTHER].score if OTHER in scores else 0.0
+    if not ranked or (other >= choice.threshold and other >= ranked[0][0]):
+        # (cues of `other`, such as a meeting or an election, may outweigh what the record mentions in passing)
         return [choice.fallback] if choice.fallback else []
     best = ranked[0][0]
     chosen = [t for s, t, n in ranked if s == best or (s >= choice.secondary_min and n >= choice.secondary_support

@@ -30,6 +30,7 @@ from .mention import Mention, doc_text
 from .resources import compile_pattern, load_patterns, word_alternation
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]*")
 
 
@@ -497,8 +498,8 @@ class SpanishRules:
         if (nested and nested.end() < len(name)
                 and not self.trigger_of(self.trigger.match(name).group())[0].get("keep_capitalized")):
             start, name = start + nested.end(), name[nested.end():]  # junta de vecinos del Ensanche X -> X
-        if name.isdigit() and self.quantity.match(text, end):
-            return None  # 200 casas: a quantity, not a name
+        if name.isdigit() and (self.quantity.match(text, end) or _YEAR.fullmatch(name)):
+            return None  # 200 casas: a quantity, not a name; en los barrios 2023: a year
         cut = self.inner_place.search(name) or self.trailing_place.search(name)
         if cut and cut.start() > 0:
             end, name = start + cut.start(), name[:cut.start()]  # X del Municipio de Y, X de Villa Y -> X

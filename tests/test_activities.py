@@ -136,7 +136,7 @@ def test_eval_records_have_evidence_that_slices_to_cues(extractor, path):
     original = path.read_bytes().decode("utf-8-sig")
     norm = normalize(original, document.language)
     lexicon = cue_lexicon(norm.base_lang)
-    cue_spans = {t: set() for t in TYPES}
+    cue_spans = {t: set() for t in (*TYPES, "other")}
     for hit in lexicon.find(norm.text, 0, norm.boilerplate_start):
         for t, weight in lexicon.cue_types(hit):
             if weight > 0:
