@@ -34,6 +34,8 @@ from .resources import compile_pattern, load_patterns, word_alternation
 
 _ARABIC = re.compile(r"\d+(?:[.,\s]\d+)*")
 _PLURAL = re.compile(r"^(.*)\((\w+)\)$")
+_BARS = re.compile(r"[ \t]*\|[ \t]*")  # the columns of a flattened table
+_SPACES = re.compile(r"[ \t]+")
 
 
 @Language.factory("extractor_counts", default_config={"lang": "zh"})
@@ -271,6 +273,12 @@ class CountRules:
         self.counted_stop = compile_pattern(data.get("counted_stop") or "(?!)")
         self.counted_open = compile_pattern(data.get("counted_open") or "(?!)")
         self.clause_break = compile_pattern(data.get("clause_break") or r"[,.;:!?。、]")
+        table = data.get("table_columns") or {}
+        self.table_cell = compile_pattern(table.get("cell") or "(?!)")
+        self.table_total = compile_pattern(table.get("total") or "(?!)", parts, self.flags)
+        self.table_split_spaces = bool(table.get("split_spaces"))
+        self.table_headers = [(compile_pattern(rx, parts, self.flags), category)
+                              for category, rx in (table.get("headers") or {}).items()]
         # where cue words start words (chilen- for chileno, chilena), a \b lets the scan skip ahead fast
         start = r"\b" if data.get("region_cues_start_words") else ""
         regions = data.get("regions", [])
@@ -310,6 +318,7 @@ class CountRules:
             if attrs is not None:
                 mentions.append(Mention(found.start, self.span_end(found, attrs["category"]), attrs))
         mentions.extend(self.ellipses(body, bare, mentions, blocked))
+        mentions.extend(self.table_cells(body, _Spans(skip + [(m.start, m.end) for m in mentions])))
         mentions.sort(key=lambda m: m.start)
         render = render or (lambda s, e: text[s:e])
         for m in mentions:
@@ -634,6 +643,51 @@ class CountRules:
             attrs.update(value=_plain(value), approx=None)
             out.append(Mention(s, e, attrs))
         return out
+
+
+    # ------------------------------------------------------------ tables
+    def table_cells(self, text: str, taken: _Spans) -> list[Mention]:
+        """Bare numbers under the column headers of a flattened table that say what they count
+        (序号 社区名称 活动场次 参与人次 over 1 东风社区 68 5,230: 68 events, 5,230 people)."""
+        if not self.table_headers or "\n" not in text:
+            return []
+        lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+        out: list[Mention] = []
+        i = 0
+        while i < len(lines):
+            header = self.table_columns(text, *lines[i])
+            kinds = [self.column_category(text[s:e]) for s, e in header]
+            i += 1
+            if len(header) < 3 or not any(kinds):
+                continue
+            while i < len(lines) and len(row := self.table_columns(text, *lines[i])) == len(header):
+                i += 1
+                if self.table_total.match(text, *row[0]):
+                    continue  # 合计 412 36,000 repeats the rows
+                for (s, e), kind, (hs, he) in zip(row, kinds, header, strict=True):
+                    if kind and self.table_cell.fullmatch(text, s, e) and not taken.overlaps(s, e):
+                        out.append(Mention(s, e, {"value": _plain(read_digits(text[s:e])), "approx": None,
+                                                  "unit": None, "category": kind, "counted": (hs, he)}))
+        return out[: self.max_mentions]
+
+    def table_columns(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The cells of one line of a flattened table (split at bars, or at spaces where the data says so)."""
+        line = text[start:end].strip()
+        split = _BARS if "|" in line else _SPACES if self.table_split_spaces else None
+        if split is None or not split.search(line):
+            return []
+        cells, pos = [], start
+        for sep in split.finditer(text, start, end):
+            if sep.start() > pos:
+                cells.append((pos, sep.start()))
+            pos = sep.end()
+        if pos < end:
+            cells.append((pos, end))
+        return cells
+
+    def column_category(self, header: str) -> str | None:
+        """The category a column header names (参与人次: people), or None."""
+        return next((category for rx, category in self.table_headers if rx.search(header)), None)
 
 
 def _scan(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]):
