@@ -644,7 +644,6 @@ class CountRules:
             out.append(Mention(s, e, attrs))
         return out
 
-
     # ------------------------------------------------------------ tables
     def table_cells(self, text: str, taken: _Spans) -> list[Mention]:
         """Bare numbers under the column headers of a flattened table that say what they count
