@@ -176,6 +176,7 @@ class DateRules:
         self.roc_languages = set(data.get("roc_languages", []))
         self.numerals = {str(k): int(v) for k, v in tables.get("numerals", {}).items()}
         self.numeral_ten = tables.get("numeral_ten")
+        self.numeral_tens = {str(k): int(v) for k, v in tables.get("numeral_tens", {}).items()}
         self.words = {_key(k): int(v) for k, v in tables.get("numbers", {}).items()}
         self.months = {_key(k): int(v) for k, v in tables.get("months", {}).items()}
         self.weekdays = {_key(k): v for k, v in tables.get("weekdays", {}).items()}
@@ -369,6 +370,9 @@ class DateRules:
             return int("".join(digits))
         if _key(text) in self.words:
             return self.words[_key(text)]
+        if text[:1] in self.numeral_tens:  # 廿二 (22), 卅 (30)
+            rest = chinese_number(text[1:], self.numerals, None) if len(text) > 1 else 0
+            return None if rest is None else self.numeral_tens[text[0]] + rest
         return chinese_number(text, self.numerals, self.numeral_ten)
 
     def build_rrule(self, freq: str | None, rec: dict[str, Any]) -> str | None:
