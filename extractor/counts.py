@@ -34,6 +34,7 @@ from .resources import compile_pattern, load_patterns, word_alternation
 
 _ARABIC = re.compile(r"\d+(?:[.,\s]\d+)*")
 _PLURAL = re.compile(r"^(.*)\((\w+)\)$")
+_AT_NUMBER = "(?:{number})"  # how a not_counts pattern that opens with a number begins
 _BARS = re.compile(r"[ \t]*\|[ \t]*")  # the columns of a flattened table
 _SPACES = re.compile(r"[ \t]+")
 
@@ -254,7 +255,13 @@ class CountRules:
             "number_word": trie_alternation(data.get("number_words", [])),
         })
         self.patterns = [compile_pattern(p, parts, self.flags) for p in data.get("patterns", [])]
-        self.not_counts = [compile_pattern(p, parts, self.flags) for p in data.get("not_counts", [])]
+        # a rejection that opens with a number can only start where a number does: it is tried there
+        # instead of being scanned over every window
+        not_counts = data.get("not_counts", [])
+        self.not_counts = [compile_pattern(p, parts, self.flags) for p in not_counts
+                           if not p.startswith(_AT_NUMBER)]
+        self.not_counts_at_number = [compile_pattern(p, parts, self.flags) for p in not_counts
+                                     if p.startswith(_AT_NUMBER)]
         self.ellipsis = compile_pattern(data["ellipsis"], parts, self.flags) if data.get("ellipsis") else None
         self.names = compile_pattern(data["names"], parts, self.flags) if data.get("names") else None
         self.starts = compile_pattern(data["starts"], parts, self.flags) if data.get("starts") else None
@@ -303,9 +310,10 @@ class CountRules:
         starts = self.start_positions(body)
         matched = list(self.candidates(body, starts))
         bare = self.bare_numbers(body, starts) if matched else []
-        windows = self.reject_windows(body, [(f.num_start, f.num_end) for f in matched] + [m.span("num") for m in bare])
+        numbers = [(f.num_start, f.num_end) for f in matched] + [m.span("num") for m in bare]
+        windows = self.reject_windows(body, numbers)
         names = {m.group(0): (m.start(), m.end()) for m in _scan(self.names, body, windows)} if self.names else {}
-        blocked = _Spans(skip + self.rejected_spans(body, windows) + list(names.values()))
+        blocked = _Spans(skip + self.rejected_spans(body, windows, starts) + list(names.values()))
         local: dict[str, str] | None = None
         mentions: list[Mention] = []
         accepted = (f for f in matched if self.accept(body, f, blocked) and body[f.num_start:f.end] not in names)
@@ -346,9 +354,16 @@ class CountRules:
                 out.append([lo, hi])
         return [(lo, hi) for lo, hi in out]
 
-    def rejected_spans(self, text: str, windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def rejected_spans(self, text: str, windows: list[tuple[int, int]], starts: list[int]) -> list[tuple[int, int]]:
         """Spans of ``not_counts`` matches (ordinals, times, durations, addresses …)."""
-        return [(m.start(), m.end()) for rx in self.not_counts for m in _scan(rx, text, windows) if m.end() > m.start()]
+        spans = [m.span() for rx in self.not_counts for m in _scan(rx, text, windows) if m.end() > m.start()]
+        for lo, hi in windows if self.not_counts_at_number else ():
+            for pos in starts[bisect_left(starts, lo):bisect_left(starts, hi)]:
+                for rx in self.not_counts_at_number:
+                    m = rx.match(text, pos, hi)
+                    if m and m.end() > pos:
+                        spans.append((pos, m.end()))
+        return spans
 
     def span_end(self, found: _Found, category: str) -> int:
         """End of the mention: the unit and what qualifies it; a measure's complement (de basura) too."""
