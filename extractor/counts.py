@@ -357,7 +357,9 @@ class CountRules:
     def rejected_spans(self, text: str, windows: list[tuple[int, int]], starts: list[int]) -> list[tuple[int, int]]:
         """Spans of ``not_counts`` matches (ordinals, times, durations, addresses …)."""
         spans = [m.span() for rx in self.not_counts for m in _scan(rx, text, windows) if m.end() > m.start()]
-        for lo, hi in windows if self.not_counts_at_number else ():
+        if not self.not_counts_at_number:
+            return spans
+        for lo, hi in windows:
             for pos in starts[bisect_left(starts, lo):bisect_left(starts, hi)]:
                 for rx in self.not_counts_at_number:
                     m = rx.match(text, pos, hi)

@@ -562,7 +562,6 @@ def _plausible(when: When) -> bool:
     return not (_is_full(when) and _weekday(when) is None)
 
 
-
 def _swapped(when: When) -> When:
     return When(when.year, when.day, when.month, when.weekday, when.rel, explicit=when.explicit)
 
