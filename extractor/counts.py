@@ -279,6 +279,7 @@ class CountRules:
         self.chain_categories = set(data.get("chain_categories", []))
         self.counted_stop = compile_pattern(data.get("counted_stop") or "(?!)")
         self.counted_open = compile_pattern(data.get("counted_open") or "(?!)")
+        self.subset_before = compile_pattern(data.get("subset_before") or "(?!)")
         self.clause_break = compile_pattern(data.get("clause_break") or r"[,.;:!?。、]")
         table = data.get("table_columns") or {}
         self.table_cell = compile_pattern(table.get("cell") or "(?!)")
@@ -433,6 +434,8 @@ class CountRules:
         counted = None
         if unit and self.nouns:
             counted, category = self.counted_noun(text, found, unit, category)
+            if counted is None and unit in self.classifiers and previous:
+                counted, category = self.subset_of(text, found, previous[-1], category)
         elif unit:
             counted = self.counted_phrase(found, category)
         attrs: dict[str, Any] = {"value": _plain(value), "approx": self.approx_of(g), "unit": unit or symbol,
@@ -576,6 +579,16 @@ class CountRules:
             if noun:
                 return noun, noun.category
         return None, category
+
+    def subset_of(self, text: str, found: _Found, before: Mention, category: str) -> tuple[_Noun | None, str]:
+        """A part of the count before it in the sentence (粽子800个，其中500个送给老人): its noun and
+        category; otherwise no noun and ``category``."""
+        lo = max(0, found.start - self.counted_window)
+        if self.sentence_break.search(text, before.end, found.start) \
+                or not self.subset_before.search(text, lo, found.start):
+            return None, category
+        span = before.attrs.get("counted")
+        return (_Noun(*span, before.attrs["category"]) if span else None), before.attrs["category"]
 
     def counted_after(self, text: str, pos: int) -> _Noun | None:
         """The counted noun after a measure word: a chain of known nouns (区议员办事处 -> 办事处)."""
