@@ -230,6 +230,9 @@ class CueLexicon:
         self.max_hits = int(settings.get("max_hits", 2000))
         self.max_evidence = int(settings.get("max_evidence", 20))
         self.choices = {kind: Choice(**settings[kind]) for kind in ("activity", "overview")}
+        audience = settings.get("audience") or {}
+        self.audience_types = tuple(audience.get("types") or ())
+        self.audience_min = float(audience.get("min_score", 4))
 
     @cached_property
     def pattern_ignoring_case(self) -> re.Pattern[str]:
@@ -341,16 +344,47 @@ def choose_types(scores: dict[str, TypeScore], choice: Choice) -> list[str]:
 
 
 def type_record(text: str, start: int, end: int, heading: tuple[int, int] | None, kind: str,
-                lexicon: CueLexicon) -> tuple[list[str], dict[str, list[Mention]]]:
-    """Activity types of the record ``text[start:end]`` and, for each, the cues that decided it."""
+                lexicon: CueLexicon, audience: dict[str, list[Mention]] | None = None,
+                ) -> tuple[list[str], dict[str, list[Mention]]]:
+    """Activity types of the record ``text[start:end]`` and, for each, the cues that decided it.
+
+    ``audience`` (types with their cues in the title) joins the types of an activity.
+    """
     hits = lexicon.find(text, start, end, heading)
-    types = choose_types(score_types(text, hits, lexicon), lexicon.choices[kind])
+    scores = score_types(text, hits, lexicon)
+    choice = lexicon.choices[kind]
+    types = choose_types(scores, choice)
+    if kind == "activity" and audience:
+        types = with_audience(types, scores, list(audience), choice.max_types)
     evidence: dict[str, list[Mention]] = {t: [] for t in types if t != OTHER}
     for hit in hits:
         for t in lexicon.positive[hit.cue]:
             if t in evidence and len(evidence[t]) < lexicon.max_evidence:
                 evidence[t].append(Mention(hit.start, hit.end, {}))
+    for t, cues in (audience or {}).items():
+        if t in evidence:
+            evidence[t].extend(cues[: lexicon.max_evidence - len(evidence[t])])
     return types, evidence
+
+
+def with_audience(types: list[str], scores: dict[str, TypeScore], audience: list[str], max_types: int) -> list[str]:
+    """``types`` joined by the audience types of the report; ``other`` given only for want of a type
+    (no meeting or election cue) gives way to them."""
+    if types == [OTHER]:
+        if OTHER in scores:
+            return types
+        types = []
+    return (types + [t for t in audience if t not in types])[:max_types]
+
+
+def audience_types(text: str, title: tuple[int, int] | None, lexicon: CueLexicon) -> dict[str, list[Mention]]:
+    """The types a report's title names as whom it serves (青少年暑期…), with their cues in the title."""
+    if title is None or not lexicon.audience_types:
+        return {}
+    hits = lexicon.find(text, *title)
+    scores = score_types(text, hits, lexicon)
+    return {t: [Mention(h.start, h.end, {}) for h in hits if t in lexicon.positive[h.cue]]
+            for t in lexicon.audience_types if t in scores and scores[t].score >= lexicon.audience_min}
 
 
 @Language.factory("extractor_activities", default_config={"lang": "zh"})
@@ -370,9 +404,11 @@ class Typer:
         norm = doc._.norm
         text = doc_text(doc)
         limit = norm.boilerplate_start if norm is not None else len(text)
-        for seg in doc._.layout.segments:
+        layout = doc._.layout
+        audience = audience_types(text, layout.title, self.lexicon)
+        for seg in layout.segments:
             types, evidence = type_record(text, seg.start, min(seg.end, limit), seg.heading, seg.kind,
-                                          self.lexicon)
+                                          self.lexicon, audience)
             seg.activity_types = types
             seg.type_evidence = evidence
         return doc

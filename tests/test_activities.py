@@ -151,5 +151,42 @@ def test_eval_records_have_evidence_that_slices_to_cues(extractor, path):
             assert items, (record.id, t)
             for ev in items:
                 assert original[ev.span[0]:ev.span[1]] == ev.text
-                assert record.span[0] <= ev.span[0] < ev.span[1] <= record.span[1]
+                if not record.span[0] <= ev.span[0] < ev.span[1] <= record.span[1]:
+                    # a cue of the title naming whom the report serves (an audience type)
+                    assert t in lexicon.audience_types and ev.text in (document.title or ""), (record.id, t, ev)
                 assert tuple(ev.span) in cue_spans[t], (record.id, t, ev)
+
+
+AUDIENCE_DOCUMENTS = [
+    # a title naming children gives children_youth to every activity, with the title's cue as evidence
+    ("“快乐成长”青少年暑期托管班工作小结\n"
+     "一、7月8日，社工带领大家到湿地公园捡拾垃圾，清理白色垃圾约20公斤。\n"
+     "二、7月15日，举办书法培训班，由书法老师授课。\n",
+     [{"environmental_cleanup", "children_youth"}, {"lecture_training", "cultural_recreation", "children_youth"}]),
+    # an activity with no cue at all takes the audience instead of `other`
+    ("長者鄰舍中心十月活動回顧\n一、10月3日，中心舉行開放日。\n二、10月9日，中心派發單張並張貼海報宣傳防騙。\n",
+     [{"elderly_disability_care"}, {"publicity", "safety_patrol", "elderly_disability_care"}]),
+    # a meeting stays `other`
+    ("青少年服务中心季度小结\n一、4月2日，召开居民议事会，讨论楼道改造方案。\n",
+     [{"other"}]),
+    # a title naming no audience adds nothing
+    ("××社区三月工作小结\n一、3月5日，志愿者清扫楼道。\n二、3月12日，开展植树活动，补种树苗30棵。\n",
+     [{"environmental_cleanup"}, {"environmental_cleanup"}]),
+    ("Programa de Atención al Adulto Mayor: informe de marzo\n"
+     "1. El sábado 9 de marzo se realizó una jornada de limpieza en la plaza.\n"
+     "2. El 16 de marzo hubo una charla sobre prevención de estafas telefónicas.\n",
+     [{"environmental_cleanup", "elderly_disability_care"}, {"lecture_training", "elderly_disability_care"}]),
+    ("Junta de Vecinos Villa Las Acacias: informe de marzo\n"
+     "1. El sábado 9 de marzo se realizó una jornada de limpieza en la plaza.\n",
+     [{"environmental_cleanup"}]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), AUDIENCE_DOCUMENTS, ids=lambda v: v[:12] if isinstance(v, str) else "")
+def test_title_audience_joins_every_activity(extractor, text, expected):
+    document = extractor.extract(text)
+    activities_ = [r for r in document.records if r.kind == "activity"]
+    assert [set(r.activity_types) for r in activities_] == expected
+    for record in activities_:
+        for t in set(record.activity_types) & {"children_youth", "elderly_disability_care"}:
+            assert all(text[ev.span[0]:ev.span[1]] == ev.text for ev in record.type_evidence[t])
