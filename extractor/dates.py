@@ -37,6 +37,7 @@ _GROUP = re.compile(r"^([a-z]+?)(2?)(?:__\w+)?$")
 _TEMPLATE_REF = re.compile(r"\{([a-z_][a-z0-9_]*)#(\w*)\}")
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _DIGITS = re.compile(r"\d+")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -352,8 +353,9 @@ class DateRules:
         elif kind == "bymonthday":
             days = [self.number(x) for x in self._numbers_in(value)]
             recurrence[kind] = [d for d in days if isinstance(d, int) and 1 <= d <= 31]
-        elif kind == "bymonth":
-            recurrence[kind] = self.months.get(_key(value)) or self.number(value)
+        elif kind == "bymonth":  # one month, or a list of named months (jueves de octubre y noviembre)
+            named = [self.months[_key(w)] for w in _WORD.findall(value) if _key(w) in self.months]
+            recurrence[kind] = named if len(named) > 1 else self.months.get(_key(value)) or self.number(value)
         return True
 
     def _numbers_in(self, text: str) -> list[str]:
@@ -380,8 +382,11 @@ class DateRules:
         if not freq:
             return None
         parts = [f"FREQ={freq}"]
-        if isinstance(rec.get("bymonth"), int):
-            parts.append(f"BYMONTH={rec['bymonth']}")
+        months = rec.get("bymonth")
+        if isinstance(months, int):
+            parts.append(f"BYMONTH={months}")
+        elif isinstance(months, list):
+            parts.append("BYMONTH=" + ",".join(str(m) for m in sorted(set(months))))
         days = rec.get("byday") or []
         if days and rec.get("bydayto"):
             a, b = _WEEKDAYS.index(days[0]), _WEEKDAYS.index(rec["bydayto"][0])
