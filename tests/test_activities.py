@@ -165,7 +165,7 @@ AUDIENCE_DOCUMENTS = [
      [{"environmental_cleanup", "children_youth"}, {"lecture_training", "cultural_recreation", "children_youth"}]),
     # an activity with no cue at all takes the audience instead of `other`
     ("長者鄰舍中心十月活動回顧\n一、10月3日，中心舉行開放日。\n二、10月9日，中心派發單張並張貼海報宣傳防騙。\n",
-     [{"elderly_disability_care"}, {"publicity", "safety_patrol", "elderly_disability_care"}]),
+     [{"elderly_disability_care"}, {"publicity", "elderly_disability_care"}]),
     # a meeting stays `other`
     ("青少年服务中心季度小结\n一、4月2日，召开居民议事会，讨论楼道改造方案。\n",
      [{"other"}]),
