@@ -562,7 +562,7 @@ def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int]
     if end - start > rules.heading_max:
         c = rules.clause_end.search(text, start, end)
         end = c.start() if c else start + rules.heading_max
-    while end > start and text[end - 1] in " .。:：;；,，】":
+    while end > start and text[end - 1] in " .。:：;；,，】|｜":
         end -= 1
     return (start, end) if end > start else (p.start, p.end)
 
