@@ -498,8 +498,8 @@ def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRule
             if head.numbered:
                 skipping = head.marker_kind
                 continue
-            if _heading_shaped(text, head, rules):
-                continue  # an unnumbered heading line over problems, thanks or contacts
+            if _heading_shaped(text, head, rules) or head.marker_end > head.start:
+                continue  # an unnumbered heading line over problems, thanks or contacts (or 问：下一步…？)
         following = groups[i + 1][0] if i + 1 < len(groups) else None
         bare = all(_heading_shaped(text, p, rules) for p in group[1:])  # at most a table's header row
         # (a following marker of a grouping heading before is a return to the upper level, not a
