@@ -430,7 +430,9 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
             items.append([p])
         elif items:
             current = items[-1]
-            has_body = len(current) > 1 or not _is_short(text, current[0], rules)
+            # (a table row holds its own body)
+            has_body = (len(current) > 1 or not _is_short(text, current[0], rules)
+                        or current[0].marker_kind == rules.table_row_kind)
             line = text[p.start:p.end]
             # Whole-paragraph items (Primero, …) go on with Por último, …; an item that has a
             # heading line and a body keeps such a paragraph as part of its body.
@@ -439,7 +441,8 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
             if sequel:
                 _mark_unnumbered_item(p, p.start + sequel.end())
                 items.append([p])
-            elif has_body and any(m.search(line) for m in rules.activity_openers):
+            elif has_body and (opener := _first_match(rules.activity_openers, line)):
+                _mark_unnumbered_item(p, p.start + (opener.end("marker") if "marker" in opener.re.groupindex else 0))
                 items.append([p])
             else:
                 current.append(p)
