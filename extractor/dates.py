@@ -469,7 +469,8 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
         base = ctx.year if isinstance(ctx.year, int) else ctx.doc_year
         when.year = base + when.rel if isinstance(base, int) else MASK
     unstated_year = when.year is None and when.rel is None
-    if unstated_year and when.month is None and when.precision() != "year" and ctx.month:
+    inherited_month = unstated_year and when.month is None and when.precision() != "year" and bool(ctx.month)
+    if inherited_month:
         when.year, when.month = ctx.month
     if when.year is None and when.rel is None:
         # a month without a year is in the year the document's heading states, even after a date of
@@ -479,6 +480,10 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
         when.year = ctx.doc_year if heading_year else ctx.last[0]
     if when.weekday is not None and _is_full(when) and _weekday(when) != when.weekday:
         readings = [_swapped(when)] if swappable else []
+        if inherited_month and isinstance(when.year, int) and isinstance(when.month, int):
+            # a weekday and a day under a range across two months (lunes 24 … after 24 de junio al 5 de
+            # julio): the month before or after the one in context, before another year
+            readings += [_month_step(when, -1), _month_step(when, 1)]
         if not when.explicit:
             readings += [When(when.year + 1, when.month, when.day), When(when.year - 1, when.month, when.day)]
         for r in readings:
@@ -486,6 +491,12 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
                 when.year, when.month, when.day = r.year, r.month, r.day
                 break
     return True
+
+
+def _month_step(when: When, step: int) -> When:
+    """``when`` moved ``step`` months (the day kept)."""
+    index = when.year * 12 + when.month - 1 + step
+    return When(index // 12, index % 12 + 1, when.day)
 
 
 def _step_to_weekday(when: When, ctx: Context) -> bool:
