@@ -315,7 +315,7 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
             continue  # the body under a heading line belongs to it, even when it opens with a date
         if opener := _first_match(rules.activity_openers, text[p.start:p.end]):
             # an opener may mark what is not the activity's name (a dateline): the heading follows it
-            starts[i] = p.start + (opener.end("marker") if "marker" in opener.re.groupindex else 0)
+            starts[i] = _opening_end(p, opener)
             if _is_heading_line(text, paragraphs, i, rules) and not (
                     _has_digit(text[p.start:p.end]) and _opens_with_date(text, paragraphs[i + 1], rules)):
                 # a heading line over its body: 端午慰问送温暖 over 6月8日，…; Martes 8/8 over Charla sobre …
@@ -334,6 +334,12 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
         return
     for i, marker_end in starts.items():
         _mark_unnumbered_item(paragraphs[i], marker_end)
+
+
+def _opening_end(p: Paragraph, opener: re.Match[str]) -> int:
+    """Where the heading of an item opened by ``opener`` starts: after its ``marker`` group (a
+    dateline, 问：), else at the paragraph's start."""
+    return p.start + (opener.end("marker") if "marker" in opener.re.groupindex else 0)
 
 
 def _has_digit(line: str) -> bool:
@@ -442,7 +448,7 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
                 _mark_unnumbered_item(p, p.start + sequel.end())
                 items.append([p])
             elif has_body and (opener := _first_match(rules.activity_openers, line)):
-                _mark_unnumbered_item(p, p.start + (opener.end("marker") if "marker" in opener.re.groupindex else 0))
+                _mark_unnumbered_item(p, _opening_end(p, opener))
                 items.append([p])
             else:
                 current.append(p)
