@@ -348,13 +348,13 @@ def type_record(text: str, start: int, end: int, heading: tuple[int, int] | None
                 ) -> tuple[list[str], dict[str, list[Mention]]]:
     """Activity types of the record ``text[start:end]`` and, for each, the cues that decided it.
 
-    ``audience`` (types with their cues in the title) joins the types of an activity.
+    ``audience`` (types with their cues in the title) joins the types (given for activities).
     """
     hits = lexicon.find(text, start, end, heading)
     scores = score_types(text, hits, lexicon)
     choice = lexicon.choices[kind]
     types = choose_types(scores, choice)
-    if kind == "activity" and audience:
+    if audience:
         types = with_audience(types, scores, list(audience), choice.max_types)
     evidence: dict[str, list[Mention]] = {t: [] for t in types if t != OTHER}
     for hit in hits:
@@ -408,7 +408,7 @@ class Typer:
         audience = audience_types(text, layout.title, self.lexicon)
         for seg in layout.segments:
             types, evidence = type_record(text, seg.start, min(seg.end, limit), seg.heading, seg.kind,
-                                          self.lexicon, audience)
+                                          self.lexicon, audience if seg.kind == "activity" else None)
             seg.activity_types = types
             seg.type_evidence = evidence
         return doc

@@ -190,3 +190,16 @@ def test_title_audience_joins_every_activity(extractor, text, expected):
     for record in activities_:
         for t in set(record.activity_types) & {"children_youth", "elderly_disability_care"}:
             assert all(text[ev.span[0]:ev.span[1]] == ev.text for ev in record.type_evidence[t])
+
+
+def test_an_overview_keeps_its_own_evidence(extractor):
+    text = ("青少年暑期托管班工作小结\n"
+            "今年暑假，社区为辖区儿童和青少年开办托管班，共招收小学生60名，开展课业辅导和兴趣活动。\n"
+            "一、7月8日，社工带领孩子们到湿地公园捡拾垃圾。\n"
+            "二、7月15日，举办书法培训班。\n")
+    document = extractor.extract(text)
+    overview = document.records[0]
+    assert overview.kind == "overview" and "children_youth" in overview.activity_types
+    for items in overview.type_evidence.values():
+        assert all(overview.span[0] <= ev.span[0] < ev.span[1] <= overview.span[1] for ev in items)
+    assert all("children_youth" in r.activity_types for r in document.records[1:])
