@@ -105,6 +105,7 @@ class ChineseRules:
         self.weak = tuple(w for w, s in self.suffixes.items() if s.get("weak"))
         self.weak_word = re.compile(word_alternation(list(self.weak)))
         self.all_suffixes = tuple(self.suffixes)
+        self.strong_suffixes = tuple(w for w in self.suffixes if w not in self.weak)
         self.phase = compile_pattern(data["phase"], parts)
         self.phase_end = compile_pattern("(?:" + data["phase"] + r")\Z", parts)
         self.unit = compile_pattern(data["name_unit"], parts)
@@ -271,22 +272,34 @@ class ChineseRules:
 
     def list_items(self, text: str, end: int, word: str, kind: str, own: bool) -> list[Candidate]:
         """Bare items of a list sharing ``word``: "A、B、C等社区" (end at 等), "A、B、C小区" (end at 、)."""
-        items: list[Candidate] = []
+        bare: list[tuple[int, int]] = []
+        mixed, first = False, own
         pos = end + (1 if own else 0)
         while True:
             if own:
                 pos -= 1  # the separator
+            # after 等 a weak suffix stays in the name (沿河、南苑、茶南等社区); it ends a list of its own
+            own_suffixes = self.all_suffixes if first else self.strong_suffixes
+            if text.endswith(own_suffixes, 0, pos):
+                mixed = True  # the item before is a mention of its own; the list shares no further
+                break
             start = self.name_start(text, pos)
             if start is None:
                 break
             item = text[start:pos]
-            if item.endswith(self.all_suffixes) or self.phase_end.search(item):
-                break  # an item with its own suffix is a mention of its own; the list shares no further
-            items.append(Candidate(start, pos, item + word, kind, masked=bool(self.mask.search(item))))
+            if item.endswith(own_suffixes) or self.phase_end.search(item):
+                mixed = True  # an item with its own suffix is a mention of its own; the list shares no further
+                break
+            bare.append((start, pos))
             if not text.startswith(self.separators, start - 1):
                 break
             pos, own = start, True
-        return items
+        # in a list of places of several kinds that ends with the suffix (长乐小区、华新公寓、宛平新村), a bare
+        # item is a name as it stands; a weak suffix is shared by no other list (东门巷、南关、铁路新村)
+        if first and word in self.weak and not mixed:
+            return []
+        shared = "" if mixed and first else word
+        return [Candidate(s, e, text[s:e] + shared, kind, masked=bool(self.mask.search(text[s:e]))) for s, e in bare]
 
     def consistent(self, found: list[Candidate], text: str, suffix_ends: list[int]) -> list[Candidate]:
         """One name per document: the other occurrences of a confirmed name are mentions too (连夸松涛社区

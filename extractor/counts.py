@@ -682,12 +682,13 @@ class CountRules:
             return []
         lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
         out: list[Mention] = []
+        local: dict[str, str] | None = None
         i = 0
         while i < len(lines):
             header = self.table_columns(text, *lines[i])
             kinds = [self.column_category(text[s:e]) for s, e in header]
             i += 1
-            if len(header) < 3 or not any(kinds):
+            if len(header) < 2 or not any(kinds):
                 continue
             while i < len(lines) and len(row := self.table_columns(text, *lines[i])) == len(header):
                 i += 1
@@ -695,8 +696,15 @@ class CountRules:
                     continue  # 合计 412 36,000 repeats the rows
                 for (s, e), kind, (hs, he) in zip(row, kinds, header, strict=True):
                     if kind and self.table_cell.fullmatch(text, s, e) and not taken.overlaps(s, e):
-                        out.append(Mention(s, e, {"value": _plain(read_digits(text[s:e])), "approx": None,
-                                                  "unit": None, "category": kind, "counted": (hs, he)}))
+                        category, unit = kind
+                        attrs = {"value": _plain(read_digits(text[s:e])), "approx": None, "unit": unit,
+                                 "category": category, "counted": (hs, he)}
+                        if category == "money" and unit:
+                            local = local if local is not None else self.local_currencies(text)
+                            currency = self.currency_of({"unit": unit}, local)
+                            if currency:
+                                attrs["currency"] = currency
+                        out.append(Mention(s, e, attrs))
         return out[: self.max_mentions]
 
     def table_columns(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -714,9 +722,13 @@ class CountRules:
             cells.append((pos, end))
         return cells
 
-    def column_category(self, header: str) -> str | None:
-        """The category a column header names (参与人次: people), or None."""
-        return next((category for rx, category in self.table_headers if rx.search(header)), None)
+    def column_category(self, header: str) -> tuple[str, str | None] | None:
+        """The category a column header names and the unit it gives its cells (参与人次: people;
+        金额（元）: money in 元), or None."""
+        for rx, category in self.table_headers:
+            if m := rx.search(header):
+                return category, m.groupdict().get("unit")
+        return None
 
 
 def _scan(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]):
