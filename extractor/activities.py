@@ -330,12 +330,15 @@ def choose_types(scores: dict[str, TypeScore], choice: Choice) -> list[str]:
     []
     >>> choose_types({"other": TypeScore(8, {"居民议事会"}), "children_youth": TypeScore(4, {"学生"})}, rules)
     ['other']
+    >>> choose_types({"elderly_disability_care": TypeScore(12, {"长者", "独居"}),
+    ...               "other": TypeScore(8, {"加装电梯", "协调会"})}, rules)
+    ['elderly_disability_care', 'other']
     """
     ranked = sorted(((ts.score, t, ts.support) for t, ts in scores.items()
-                     if ts.score >= choice.threshold and t != OTHER), reverse=True)
-    other = scores[OTHER].score if OTHER in scores else 0.0
-    if not ranked or (other >= choice.threshold and other >= ranked[0][0]):
-        # (cues of `other`, such as a meeting or an election, may outweigh what the record mentions in passing)
+                     if ts.score >= choice.threshold), reverse=True)
+    if not ranked or ranked[0][1] == OTHER:
+        # (cues of `other`, such as a meeting or an election, may outweigh what the record mentions in
+        # passing; they join a record of another type as any type does: 加装电梯 beside elderly care)
         return [choice.fallback] if choice.fallback else []
     best = ranked[0][0]
     chosen = [t for s, t, n in ranked if s == best or (s >= choice.secondary_min and n >= choice.secondary_support
@@ -356,7 +359,8 @@ def type_record(text: str, start: int, end: int, heading: tuple[int, int] | None
     types = choose_types(scores, choice)
     if audience:
         types = with_audience(types, scores, list(audience), choice.max_types)
-    evidence: dict[str, list[Mention]] = {t: [] for t in types if t != OTHER}
+    # `other` alone is what is left (no evidence); beside another type it was chosen by its cues
+    evidence: dict[str, list[Mention]] = {t: [] for t in types if t != OTHER or len(types) > 1}
     for hit in hits:
         for t in lexicon.positive[hit.cue]:
             if t in evidence and len(evidence[t]) < lexicon.max_evidence:
