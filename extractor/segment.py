@@ -102,6 +102,8 @@ class SegmentRules:
         self.bullet_item = compile_pattern(data.get("bullet_item") or r"(?!)", parts)
         self.bullet_item_min = int(data.get("bullet_item_min", 80))
         self.heading_max = int(data.get("heading_max", 40))
+        self.date_line_max = int(data.get("date_line_max", 30))
+        self.post_line = compile_pattern(data.get("post_line") or r"(?!)", parts)
         self.sentence_closes_paragraph = bool(data.get("sentence_closes_paragraph", False))
         self.title_max_lines = int(data.get("title_max_lines", 3))
         self.title_max = int(data.get("title_max", 60))
@@ -384,7 +386,7 @@ def _is_heading_line(text: str, paragraphs: list[Paragraph], i: int, rules: Segm
     p = paragraphs[i]
     if i + 1 >= len(paragraphs) or not _heading_shaped(text, p, rules) or rules.clause_end.match(text, p.end - 1):
         return False
-    if i > 0 and _is_bullet(text, p, rules) and _is_bullet(text, paragraphs[i - 1], rules):
+    if i > 0 and _same_bullets(text, p, paragraphs[i - 1], rules):
         return False  # the last of a list of short bullets (- 80 frazadas / - 45 chamarras), not a heading
     body = paragraphs[i + 1]
     if rules.info_field.match(text[p.start:p.end]) and rules.info_field.match(text[body.start:body.end]):
@@ -394,6 +396,12 @@ def _is_heading_line(text: str, paragraphs: list[Paragraph], i: int, rules: Segm
 
 def _is_bullet(text: str, p: Paragraph, rules: SegmentRules) -> bool:
     return bool(rules.bullet_item.match(text[p.start:p.end]))
+
+
+def _same_bullets(text: str, p: Paragraph, q: Paragraph, rules: SegmentRules) -> bool:
+    """True when ``p`` and ``q`` open with the same bullet (a post's 👍 line is no bullet of the 📅 lines)."""
+    a, b = rules.bullet_item.match(text[p.start:p.end]), rules.bullet_item.match(text[q.start:q.end])
+    return bool(a and b and a.group().strip() == b.group().strip())
 
 
 def _heading_shaped(text: str, p: Paragraph, rules: SegmentRules) -> bool:
@@ -432,7 +440,12 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
     """Groups of paragraphs, one per activity: a numbered item with its body, or an unnumbered activity."""
     items: list[list[Paragraph]] = []
     for p in paragraphs:
-        if p.role == "item":
+        if p.role == "item" and items and _awaits_body(text, items[-1], rules):
+            items[-1].append(p)  # a post's date line over a labelled body (5月8日 19:47 / 【义诊进社区】5月6日…)
+        elif p.role == "item":
+            items.append([p])
+        elif not items and rules.post_line.match(text[p.start:p.end]):
+            _mark_unnumbered_item(p, p.start)  # the first post of a page, before its labelled ones
             items.append([p])
         elif items:
             current = items[-1]
@@ -453,6 +466,13 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
             else:
                 current.append(p)
     return items
+
+
+def _awaits_body(text: str, item: list[Paragraph], rules: SegmentRules) -> bool:
+    """True for an unnumbered item that is only a date line so far (a post's date and time over its body)."""
+    p = item[0]
+    return (len(item) == 1 and not p.numbered and p.role == "item" and p.end - p.start <= rules.date_line_max
+            and _is_short(text, p, rules))
 
 
 def _first_match(patterns: list[re.Pattern[str]], line: str) -> re.Match[str] | None:
@@ -554,6 +574,8 @@ def _heading_of(text: str, p: Paragraph, rules: SegmentRules) -> tuple[int, int]
     start = max(p.start, p.marker_end)
     while start < p.end and text[start] in " \t|｜:：.、,，-–—【":
         start += 1
+    if bullet := rules.bullet_item.match(text[start:p.end]):
+        start += bullet.end()  # 📅 14 de marzo: the date names it
     if start >= p.end:
         return (p.start, p.end)
     end = p.end
