@@ -105,6 +105,8 @@ def fold_width(text: str) -> str:
     """Full-width and compatibility characters folded one for one (``１２３`` → ``123``)."""
     if not _foldable().search(text):
         return text  # most Spanish texts: no per-character table lookups
+    # a circled number glued to a date is a bullet (①8月26日 is no 18月26日)
+    text = _CIRCLED_BEFORE_DIGIT.sub("•", text)
     return text.translate(_width_table())
 
 
@@ -188,6 +190,9 @@ def _boilerplate_markers(base_lang: str) -> tuple[re.Pattern[str], ...]:
 @cache
 def _pinyin_note() -> re.Pattern[str]:
     return compile_pattern(load_patterns("zh", "normalize")["pinyin_note"])
+
+
+_CIRCLED_BEFORE_DIGIT = re.compile("[\u2460-\u2473](?=[0-9\uff10-\uff19])")
 
 
 @cache

@@ -397,21 +397,23 @@ def test_cli_exit_codes_and_summary(tmp_path):
 def test_cli_ctrl_c_stops_cleanly_with_exit_130(tmp_path):
     corpus = tmp_path / "in"
     corpus.mkdir()
-    for i in range(400):
-        (corpus / f"{i:03}.txt").write_text(GOOD["zh_a.txt"] * 20, encoding="utf-8")
+    total = 2000  # enough that the run cannot end between two looks at its partial output
+    for i in range(total):
+        (corpus / f"{i:04}.txt").write_text(GOOD["zh_a.txt"] * 20, encoding="utf-8")
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen([str(EXE), "batch", str(corpus), "--out", str(out), "--workers", "2"],
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not any(
+    while time.monotonic() < deadline and proc.poll() is None and not any(
             p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.part")):
-        time.sleep(0.05)
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)  # what the terminal sends on Ctrl-C
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     lines = lines_of(out)
-    assert 0 < len(lines) < 400
+    assert 0 < len(lines) < total
     sources = [line["source"] for line in lines]
     assert sources == sorted(set(sources))  # in input order, each once (a slow one may leave a gap)
     assert not list(tmp_path.glob(".out.jsonl.*"))

@@ -105,6 +105,8 @@ def test_language_detection_does_not_depend_on_earlier_texts(seen_before, text, 
         ("S/\u00a01.200", "S/ 1.200"),
         ("１２ familias", "12 familias"),
         ("①\u2002②", "1 2"),
+        ("①8月26日 ② 9月", "•8月26日 2 9月"),  # a circled number glued to a date is a bullet
+        ("⑫３月", "•3月"),
         ("", ""),
     ],
 )
