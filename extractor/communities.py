@@ -273,13 +273,13 @@ class ChineseRules:
     def list_items(self, text: str, end: int, word: str, kind: str, own: bool) -> list[Candidate]:
         """Bare items of a list sharing ``word``: "A、B、C等社区" (end at 等), "A、B、C小区" (end at 、)."""
         bare: list[tuple[int, int]] = []
-        mixed, first = False, own
+        mixed, suffixed = False, own  # suffixed: the last item carries the suffix (A、B、C小区), not 等
         pos = end + (1 if own else 0)
         while True:
             if own:
                 pos -= 1  # the separator
             # after 等 a weak suffix stays in the name (沿河、南苑、茶南等社区); it ends a list of its own
-            own_suffixes = self.all_suffixes if first else self.strong_suffixes
+            own_suffixes = self.all_suffixes if suffixed else self.strong_suffixes
             if text.endswith(own_suffixes, 0, pos):
                 mixed = True  # the item before is a mention of its own; the list shares no further
                 break
@@ -296,9 +296,9 @@ class ChineseRules:
             pos, own = start, True
         # in a list of places of several kinds that ends with the suffix (长乐小区、华新公寓、宛平新村), a bare
         # item is a name as it stands; a weak suffix is shared by no other list (东门巷、南关、铁路新村)
-        if first and word in self.weak and not mixed:
+        if suffixed and word in self.weak and not mixed:
             return []
-        shared = "" if mixed and first else word
+        shared = "" if mixed and suffixed else word
         return [Candidate(s, e, text[s:e] + shared, kind, masked=bool(self.mask.search(text[s:e]))) for s, e in bare]
 
     def consistent(self, found: list[Candidate], text: str, suffix_ends: list[int]) -> list[Candidate]:
