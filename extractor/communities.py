@@ -274,12 +274,12 @@ class ChineseRules:
         """Bare items of a list sharing ``word``: "A、B、C等社区" (end at 等), "A、B、C小区" (end at 、)."""
         bare: list[tuple[int, int]] = []
         mixed, suffixed = False, own  # suffixed: the last item carries the suffix (A、B、C小区), not 等
+        # after 等 a weak suffix stays in the name (沿河、南苑、茶南等社区); it ends a list of its own
+        own_suffixes = self.all_suffixes if suffixed else self.strong_suffixes
         pos = end + (1 if own else 0)
         while True:
             if own:
                 pos -= 1  # the separator
-            # after 等 a weak suffix stays in the name (沿河、南苑、茶南等社区); it ends a list of its own
-            own_suffixes = self.all_suffixes if suffixed else self.strong_suffixes
             if text.endswith(own_suffixes, 0, pos):
                 mixed = True  # the item before is a mention of its own; the list shares no further
                 break
@@ -287,8 +287,8 @@ class ChineseRules:
             if start is None:
                 break
             item = text[start:pos]
-            if item.endswith(own_suffixes) or self.phase_end.search(item):
-                mixed = True  # an item with its own suffix is a mention of its own; the list shares no further
+            if self.phase_end.search(item):
+                mixed = True  # an item with its own phase (某某苑二期) is a mention of its own
                 break
             bare.append((start, pos))
             if not text.startswith(self.separators, start - 1):
