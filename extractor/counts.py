@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .mention import Mention, doc_text
-from .resources import compile_pattern, load_patterns, word_alternation
+from .resources import compile_pattern, load_patterns, word_alternation, words_to_number
 
 _ARABIC = re.compile(r"\d+(?:[.,\s]\d+)*")
 _PLURAL = re.compile(r"^(.*)\((\w+)\)$")
@@ -489,7 +489,7 @@ class CountRules:
     def _read_words(self, text: str) -> float | None:
         """Number words, or digits with multiplier words between them (2 mil 500)."""
         if not re.search(r"\d", text):
-            return _words_to_number(text.lower(), self.words_lang)
+            return words_to_number(text, self.words_lang)
         total = current = 0.0
         for token in text.split():
             factor = self.multipliers.get(self.fold(token))
@@ -754,15 +754,6 @@ class _Spans:
         """True when ``[start, end)`` shares a character with one of the spans."""
         i = bisect_left(self.starts, end)
         return i > 0 and self.ends[i - 1] > start
-
-
-def _words_to_number(text: str, lang: str) -> float | None:
-    from text_to_num import text2num
-
-    try:
-        return float(text2num(re.sub(r"\s+", " ", text), lang))
-    except (ValueError, TypeError):
-        return None
 
 
 @cache

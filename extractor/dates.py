@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .mention import Mention, doc_text, overlaps_any
-from .resources import compile_pattern, load_patterns
+from .resources import compile_pattern, load_patterns, words_to_number
 
 MASK = "X"
 _GROUP = re.compile(r"^([a-z]+?)(2?)(?:__\w+)?$")
@@ -179,6 +179,7 @@ class DateRules:
         self.numeral_ten = tables.get("numeral_ten")
         self.numeral_tens = {str(k): int(v) for k, v in tables.get("numeral_tens", {}).items()}
         self.words = {_key(k): int(v) for k, v in tables.get("numbers", {}).items()}
+        self.words_lang = data.get("number_words_lang")  # number words read by text2num (es)
         self.months = {_key(k): int(v) for k, v in tables.get("months", {}).items()}
         self.weekdays = {_key(k): v for k, v in tables.get("weekdays", {}).items()}
         self.relative_years = {_key(k): int(v) for k, v in tables.get("relative_years", {}).items()}
@@ -372,6 +373,9 @@ class DateRules:
             return int("".join(digits))
         if _key(text) in self.words:
             return self.words[_key(text)]
+        if self.words_lang and re.fullmatch(r"[^\W\d_]+(?:\s+[^\W\d_]+)*", text):
+            value = words_to_number(text, self.words_lang)
+            return None if value is None else int(value)
         if text[:1] in self.numeral_tens:  # 廿二 (22), 卅 (30)
             rest = chinese_number(text[1:], self.numerals, None) if len(text) > 1 else 0
             return None if rest is None else self.numeral_tens[text[0]] + rest

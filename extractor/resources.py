@@ -70,3 +70,13 @@ def compile_pattern(pattern: str, parts: dict[str, str] | None = None, flags: in
 def word_alternation(words: list[str]) -> str:
     """A regex alternation matching any of ``words``, longest first."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def words_to_number(text: str, lang: str) -> float | None:
+    """Value of number words (``dos mil veintitrés`` → 2023.0), or None when they are not a number."""
+    from text_to_num import text2num  # imported on first use: start-up stays cheap
+
+    try:
+        return float(text2num(re.sub(r"\s+", " ", text.lower()), lang))
+    except (ValueError, TypeError):
+        return None
