@@ -242,7 +242,7 @@ class ChineseRules:
             edge = (p == run.start() and run_start_is_edge) or text.endswith(self.left_strong, 0, p)
             single = not edge and text[p - 1:p] in self.left_single
             if pending is not None:
-                return p if edge else pending
+                return p if edge or single else pending
             if edge:
                 return p
             if single:
