@@ -508,8 +508,7 @@ class SpanishRules:
         start, end = (m.start("q"), m.end("q")) if quoted else m.span()
         name = text[start:end]
         nested = self.trigger_prefix.match(name)
-        if (nested and nested.end() < len(name)
-                and not self.trigger_of(self.trigger.match(name).group())[0].get("keep_capitalized")):
+        if nested and nested.end() < len(name) and self.nested_trigger_drops(name, nested.end()):
             start, name = start + nested.end(), name[nested.end():]  # junta de vecinos del Ensanche X -> X
         if name.isdigit() and (self.quantity.match(text, end) or _YEAR.fullmatch(name)):
             return None  # 200 casas: a quantity, not a name; en los barrios 2023: a year
@@ -517,6 +516,14 @@ class SpanishRules:
         if cut and cut.start() > 0:
             end, name = start + cut.start(), name[:cut.start()]  # X del Municipio de Y, X de Villa Y -> X
         return Item(start, end, name, quoted=bool(quoted)) if self.valid_name(name) else None
+
+    def nested_trigger_drops(self, name: str, rest: int) -> bool:
+        """True when the trigger opening ``name`` (up to ``rest``) is no part of it: always, unless the
+        trigger keeps its capital; then only before a capitalized article (Junta de Vecinos Villa Los
+        Aromos -> Los Aromos; Villa Esperanza keeps its Villa)."""
+        if not self.trigger_of(self.trigger.match(name).group())[0].get("keep_capitalized"):
+            return True
+        return bool(self.cap_article.match(name[rest:] + " ")) and " " in name[rest:].strip()
 
     def valid_name(self, name: str) -> bool:
         """True unless ``name`` is an organisation, street, office, administrative unit or a bare article."""
