@@ -96,6 +96,7 @@ class SegmentRules:
         self.table_rows = compiled("table_rows")
         self.table_row_kind = len(self.item_markers)  # the marker kind of table rows, after every item marker
         self.bullet_kind = self.table_row_kind + 1  # the marker kind of long bullets listed under an item
+        self.field_block_kind = self.bullet_kind + 1  # the marker kind of blocks of labelled fields
         self.news_paragraph = compile_pattern(data.get("news_paragraph") or r"(?!)", parts)
         self.not_news = compile_pattern(data.get("not_news_opening") or r"(?!)", parts)
         self.news_paragraph_min = int(data.get("news_paragraph_min", 80))
@@ -157,6 +158,7 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
     _mark_sibling_bullets(text, paragraphs, rules)
     _mark_listed_bullets(text, paragraphs, rules)
     _unmark_lone_first_item(paragraphs)
+    _mark_field_blocks(text, paragraphs, rules)
     _mark_table_rows(text, paragraphs, rules)
 
 
@@ -220,6 +222,33 @@ def _mark_listed_bullets(text: str, paragraphs: list[Paragraph], rules: SegmentR
                 break
             q = paragraphs[k]
             q.role, q.marker_end, q.marker_kind = "item", runs[k], rules.bullet_kind
+
+
+def _mark_field_blocks(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
+    """A run of labelled field lines whose first label comes back (Fecha: … / Actividad: … /
+    Detalle: … / Fecha: …) is a list of blocks: each line with that label opens an item, even a label
+    that alone marks page metadata (Fecha:); the other fields are its body."""
+    def label(p: Paragraph) -> str | None:
+        if p.role not in ("text", "meta", "item"):
+            return None
+        m = rules.field_line.match(text[p.start:p.end])
+        return m.group(0).rstrip(":： \t").lower() if m else None
+
+    labels = [label(p) for p in paragraphs]
+    i = 0
+    while i < len(paragraphs):
+        j = i
+        while j < len(paragraphs) and labels[j] is not None:
+            j += 1
+        run = range(i, j)
+        if j - i > 2 and sum(labels[k] == labels[i] for k in run) >= 2:
+            for k in run:
+                p = paragraphs[k]
+                if labels[k] == labels[i]:
+                    p.role, p.marker_end, p.marker_kind = "item", p.start, rules.field_block_kind
+                else:
+                    p.role = "text"
+        i = max(j, i + 1)
 
 
 def _mark_table_rows(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
