@@ -529,7 +529,7 @@ def _report_segments(report: int, head: Paragraph | None, intro: list[Paragraph]
         if heading is None and intro_text[0].role == "intro" and _is_short(text, intro_text[0], rules):
             heading = (intro_text[0].start, intro_text[0].end)
         segments.append(Segment("overview", report, None, intro_text[0].start, intro_text[-1].end, heading))
-    groups = [*items[:-1], _without_closing(items[-1], text, rules)] if items else []
+    groups = [*items[:-1], _without_closing(items[-1], text, rules, items[:-1])] if items else []
     for n, group in enumerate(activity_groups(groups, text, rules), start=1):
         segments.append(Segment("activity", report, n, group[0].start, group[-1].end,
                                 _heading_of(text, group[0], rules)))
@@ -577,15 +577,24 @@ def _title_of(text: str, p: Paragraph) -> str:
     return text[max(p.start, p.marker_end):p.end].lstrip(" \t|｜:：.、,，-–—【[")
 
 
-def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules) -> list[Paragraph]:
+def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules,
+                     earlier: list[list[Paragraph]] = ()) -> list[Paragraph]:
     """The last item of a report: its heading and one body paragraph (or its run of field lines:
-    日期：… 人數：… 內容：…); the rest is closing remarks."""
+    日期：… 人數：… 內容：…), then the bullets of the kind the earlier items' bodies list their
+    results with (‧ 共有義工856名…); the rest is closing remarks."""
     keep = 2 if _is_heading(text, group[0], rules) else 1
 
     def is_field(p: Paragraph) -> bool:
         return p.marker_kind != rules.table_row_kind and bool(rules.field_line.match(text[p.start:p.end]))
 
+    def bullet(p: Paragraph) -> str | None:
+        m = rules.bullet_item.match(text[p.start:p.end])
+        return m.group().strip() if m else None
+
     while keep < len(group) and is_field(group[keep - 1]) and is_field(group[keep]):
+        keep += 1
+    listed = {bullet(p) for g in earlier for p in g[1:]} - {None}
+    while keep < len(group) and bullet(group[keep]) in listed:
         keep += 1
     return group[:keep]
 
