@@ -477,7 +477,7 @@ class SpanishRules:
                    self.open_singular_no_de if info.get("no_de") else self.open_singular).match(text, pos)
         if not opening:
             return []
-        first = self.item_at(text, opening.end(), named_after=bool(info.get("named_after_place")))
+        first = self.item_at(text, opening.end(), generic_trigger=bool(info.get("named_after_place")))
         if first is None:
             return []
         kind = info["kind"]
@@ -497,7 +497,7 @@ class SpanishRules:
         """The trigger entry of a matched trigger ``word`` and whether it is the plural."""
         return self.triggers[" ".join(word.lower().split())]
 
-    def item_at(self, text: str, pos: int, named_after: bool = False) -> Item | None:
+    def item_at(self, text: str, pos: int, generic_trigger: bool = False) -> Item | None:
         """A valid community name starting at ``pos`` (after an optional lowercase article), or None."""
         article = self.article.match(text, pos)
         pos = article.end() if article else pos
@@ -508,7 +508,7 @@ class SpanishRules:
         start, end = (m.start("q"), m.end("q")) if quoted else m.span()
         name = text[start:end]
         nested = self.trigger_prefix.match(name)
-        if nested and nested.end() < len(name) and self.nested_trigger_drops(name, nested.end(), named_after):
+        if nested and nested.end() < len(name) and self.nested_trigger_drops(name, nested.end(), generic_trigger):
             start, name = start + nested.end(), name[nested.end():]  # junta de vecinos del Ensanche X -> X
         if name.isdigit() and (self.quantity.match(text, end) or _YEAR.fullmatch(name)):
             return None  # 200 casas: a quantity, not a name; en los barrios 2023: a year
@@ -517,15 +517,16 @@ class SpanishRules:
             end, name = start + cut.start(), name[:cut.start()]  # X del Municipio de Y, X de Villa Y -> X
         return Item(start, end, name, quoted=bool(quoted)) if self.valid_name(name) else None
 
-    def nested_trigger_drops(self, name: str, rest: int, named_after: bool) -> bool:
+    def nested_trigger_drops(self, name: str, rest: int, generic_trigger: bool) -> bool:
         """True when the trigger opening ``name`` (up to ``rest``) is no part of it: always, unless the
-        trigger keeps its capital; then only in the name of a body named after its place, before a
-        capitalized article (Junta de Vecinos Villa Los Aromos -> Los Aromos; barrio Villa Los Aromos
-        and Junta de Vecinos Villa Esperanza keep their Villa)."""
+        trigger keeps its capital; then only where it is generic (in the name of a body named after its
+        place, or after an article in a list), before a capitalized article (Junta de Vecinos Villa Los
+        Aromos, la Población X y la Villa El Rocío -> Los Aromos, El Rocío; barrio Villa Los Aromos and
+        Junta de Vecinos Villa Esperanza keep their Villa)."""
         if not self.trigger_of(self.trigger.match(name).group())[0].get("keep_capitalized"):
             return True
         rest_text = name[rest:]
-        return named_after and bool(self.cap_article.match(rest_text + " ")) and " " in rest_text.strip()
+        return generic_trigger and bool(self.cap_article.match(rest_text + " ")) and " " in rest_text.strip()
 
     def valid_name(self, name: str) -> bool:
         """True unless ``name`` is an organisation, street, office, administrative unit or a bare article."""
@@ -558,7 +559,7 @@ class SpanishRules:
             if trigger and trigger.group()[0].islower():  # a capitalized one may be part of the name
                 opening = self.open_singular.match(text, trigger.end())
                 at = opening.end() if opening else at
-            item = self.item_at(text, at)
+            item = self.item_at(text, at, generic_trigger=bool(article))
             coordinated = bool(self.coordinator.search(sep.group()))
             if item is None:
                 skipped = self.name.match(text, at)
