@@ -427,10 +427,16 @@ def _is_bullet(text: str, p: Paragraph, rules: SegmentRules) -> bool:
     return bool(rules.bullet_item.match(text[p.start:p.end]))
 
 
+def _bullet_of(text: str, p: Paragraph, rules: SegmentRules) -> str | None:
+    """The bullet ``p`` opens with (``‧``, ``📅``), or None."""
+    m = rules.bullet_item.match(text[p.start:p.end])
+    return m.group().strip() if m else None
+
+
 def _same_bullets(text: str, p: Paragraph, q: Paragraph, rules: SegmentRules) -> bool:
     """True when ``p`` and ``q`` open with the same bullet (a post's 👍 line is no bullet of the 📅 lines)."""
-    a, b = rules.bullet_item.match(text[p.start:p.end]), rules.bullet_item.match(text[q.start:q.end])
-    return bool(a and b and a.group().strip() == b.group().strip())
+    a = _bullet_of(text, p, rules)
+    return a is not None and a == _bullet_of(text, q, rules)
 
 
 def _heading_shaped(text: str, p: Paragraph, rules: SegmentRules) -> bool:
@@ -578,7 +584,7 @@ def _title_of(text: str, p: Paragraph) -> str:
 
 
 def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules,
-                     earlier: list[list[Paragraph]] = ()) -> list[Paragraph]:
+                     earlier: list[list[Paragraph]]) -> list[Paragraph]:
     """The last item of a report: its heading and one body paragraph (or its run of field lines:
     日期：… 人數：… 內容：…), then the bullets of the kind the earlier items' bodies list their
     results with (‧ 共有義工856名…); the rest is closing remarks."""
@@ -587,14 +593,10 @@ def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules,
     def is_field(p: Paragraph) -> bool:
         return p.marker_kind != rules.table_row_kind and bool(rules.field_line.match(text[p.start:p.end]))
 
-    def bullet(p: Paragraph) -> str | None:
-        m = rules.bullet_item.match(text[p.start:p.end])
-        return m.group().strip() if m else None
-
     while keep < len(group) and is_field(group[keep - 1]) and is_field(group[keep]):
         keep += 1
-    listed = {bullet(p) for g in earlier for p in g[1:]} - {None}
-    while keep < len(group) and bullet(group[keep]) in listed:
+    listed = {_bullet_of(text, p, rules) for g in earlier for p in g[1:]} - {None}
+    while keep < len(group) and _bullet_of(text, group[keep], rules) in listed:
         keep += 1
     return group[:keep]
 
