@@ -40,3 +40,13 @@ def test_repeated_keys_are_caught():
 def test_every_language_has_its_files():
     names = {lang: {p.stem for p in FILES if p.parent.name == lang} for lang in ("zh", "es")}
     assert names["zh"] == names["es"] >= {"activities", "communities", "counts", "dates", "normalize", "segment"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "es"])
+def test_every_activity_cue_opens_with_a_literal(lang):
+    """A cue opening with a lookbehind or an optional group (``(?<!开)展出``, ``(?:mega)?minga``) is tried
+    at every character of every record; written after its literal (``展出(?<!开展出)``) it costs nothing."""
+    from extractor.activities import cue_lexicon, expand_alternatives, split_literal_prefix
+
+    lexicon = cue_lexicon(lang)
+    assert [v for s in lexicon.sources for v in expand_alternatives(s) if not split_literal_prefix(v)[0]] == []
