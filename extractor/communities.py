@@ -522,7 +522,7 @@ class SpanishRules:
         trigger keeps its capital; then only where it is generic (in the name of a body named after its
         place, or after an article in a list), before a capitalized article (Junta de Vecinos Villa Los
         Aromos, la Población X y la Villa El Rocío -> Los Aromos, El Rocío; barrio Villa Los Aromos and
-        Junta de Vecinos Villa Esperanza keep their Villa)."""
+        Junta de Vecinos Villa Primavera keep their Villa)."""
         if not self.trigger_of(self.trigger.match(name).group())[0].get("keep_capitalized"):
             return True
         rest_text = name[rest:]

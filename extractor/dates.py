@@ -37,6 +37,7 @@ _GROUP = re.compile(r"^([a-z]+?)(2?)(?:__\w+)?$")
 _TEMPLATE_REF = re.compile(r"\{([a-z_][a-z0-9_]*)#(\w*)\}")
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _DIGITS = re.compile(r"\d+")
+_WORDS_ONLY = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)*")  # number words (dos mil veintitrés)
 _WORD = re.compile(r"\w+")
 
 
@@ -373,7 +374,7 @@ class DateRules:
             return int("".join(digits))
         if _key(text) in self.words:
             return self.words[_key(text)]
-        if self.words_lang and re.fullmatch(r"[^\W\d_]+(?:\s+[^\W\d_]+)*", text):
+        if self.words_lang and _WORDS_ONLY.fullmatch(text):
             value = words_to_number(text, self.words_lang)
             return None if value is None else int(value)
         if text[:1] in self.numeral_tens:  # 廿二 (22), 卅 (30)
