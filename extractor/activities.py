@@ -53,6 +53,10 @@ class Choice:
     secondary_support: int = 2  # ... from this many distinct cue words (a heading cue counts one more)
     max_types: int = 3
     fallback: str | None = OTHER  # the types when none passes: ``other``, or none at all (overviews)
+    # when the best type says whom a record serves (children, the elderly), what is done for them
+    # joins it with one cue of this weight (讲座 for 长者 is a talk); None: ``secondary_min`` only
+    beside_audience_min: float | None = None
+    beside_audience_types: tuple[str, ...] = ()  # the types that may join so (a talk, a health check …)
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,8 @@ class CueLexicon:
         self.max_repeats = int(settings.get("max_repeats", 3))
         self.max_hits = int(settings.get("max_hits", 2000))
         self.max_evidence = int(settings.get("max_evidence", 20))
-        self.choices = {kind: Choice(**settings[kind]) for kind in ("activity", "overview")}
+        self.choices = {kind: Choice(**{k: tuple(v) if isinstance(v, list) else v for k, v in settings[kind].items()})
+                        for kind in ("activity", "overview")}
         audience = settings.get("audience") or {}
         self.audience_types = tuple(audience.get("types") or ())
         self.audience_min = float(audience.get("min_score", 4))
@@ -288,6 +293,7 @@ class TypeScore:
     score: float = 0.0
     words: set[str] = field(default_factory=set)
     in_heading: bool = False
+    strongest: float = 0.0  # the weight of its strongest cue
 
     @property
     def support(self) -> int:
@@ -310,10 +316,11 @@ def score_types(text: str, hits: list[CueHit], lexicon: CueLexicon) -> dict[str,
             if weight > 0:
                 scores[type_name].words.add(text[hit.start:hit.end].casefold())
                 scores[type_name].in_heading |= hit.in_heading
+                scores[type_name].strongest = max(scores[type_name].strongest, weight)
     return dict(scores)
 
 
-def choose_types(scores: dict[str, TypeScore], choice: Choice) -> list[str]:
+def choose_types(scores: dict[str, TypeScore], choice: Choice, audience: tuple[str, ...] = ()) -> list[str]:
     """The winning types, best first; ``[choice.fallback]`` (or none) when none passes.
 
     >>> rules = Choice(threshold=3, secondary_min=6, secondary_ratio=0.25, secondary_support=2)
@@ -333,16 +340,27 @@ def choose_types(scores: dict[str, TypeScore], choice: Choice) -> list[str]:
     >>> choose_types({"elderly_disability_care": TypeScore(12, {"长者", "独居"}),
     ...               "other": TypeScore(8, {"加装电梯", "协调会"})}, rules)
     ['elderly_disability_care', 'other']
+    >>> beside = Choice(threshold=3, secondary_min=6, secondary_ratio=0.15, secondary_support=1,
+    ...                 beside_audience_min=4, beside_audience_types=("lecture_training",))
+    >>> talk = {"elderly_disability_care": TypeScore(8, {"长者"}, strongest=4),
+    ...         "lecture_training": TypeScore(4, {"讲座"}, strongest=4)}
+    >>> choose_types(talk, beside, audience=("elderly_disability_care",))
+    ['elderly_disability_care', 'lecture_training']
+    >>> choose_types(talk, beside)
+    ['elderly_disability_care']
     """
-    ranked = sorted(((ts.score, t, ts.support) for t, ts in scores.items()
+    ranked = sorted(((ts.score, t, ts.support, ts.strongest) for t, ts in scores.items()
                      if ts.score >= choice.threshold), reverse=True)
     if not ranked or ranked[0][1] == OTHER:
         # (cues of `other`, such as a meeting or an election, may outweigh what the record mentions in
         # passing; they join a record of another type as any type does: 加装电梯 beside elderly care)
         return [choice.fallback] if choice.fallback else []
     best = ranked[0][0]
-    chosen = [t for s, t, n in ranked if s == best or (s >= choice.secondary_min and n >= choice.secondary_support
-                                                      and s >= choice.secondary_ratio * best)]
+    beside = choice.beside_audience_min if ranked[0][1] in audience else None
+    chosen = [t for s, t, n, top in ranked
+              if s == best or (n >= choice.secondary_support and s >= choice.secondary_ratio * best
+                               and (s >= choice.secondary_min
+                                    or (beside is not None and top >= beside and t in choice.beside_audience_types)))]
     return chosen[: choice.max_types]
 
 
@@ -356,7 +374,7 @@ def type_record(text: str, start: int, end: int, heading: tuple[int, int] | None
     hits = lexicon.find(text, start, end, heading)
     scores = score_types(text, hits, lexicon)
     choice = lexicon.choices[kind]
-    types = choose_types(scores, choice)
+    types = choose_types(scores, choice, lexicon.audience_types)
     if audience:
         types = with_audience(types, scores, list(audience), choice.max_types)
     # `other` alone is what is left (no evidence); beside another type it was chosen by its cues

@@ -91,6 +91,7 @@ class SegmentRules:
         self.min_unnumbered_items = int(data.get("min_unnumbered_items", 2))
         self.closing_section = compile_pattern(data.get("closing_sections") or r"(?!)", parts)
         self.overview_section = compile_pattern(data.get("overview_sections") or r"(?!)", parts)
+        self.list_heading = compile_pattern(data.get("activity_list_heading") or r"(?!)", parts)
         self.field_line = compile_pattern(data.get("field_line") or r"(?!)", parts)
         self.info_field = compile_pattern(data.get("info_field") or r"(?!)", parts)
         self.table_rows = compiled("table_rows")
@@ -154,12 +155,22 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
             p.role = "item"
             p.marker_end = p.start + item.end()
             p.marker_kind = kind
+    _unmark_bullet_sections(text, paragraphs, rules)
     _mark_index_lists(text, paragraphs, rules)
     _mark_sibling_bullets(text, paragraphs, rules)
     _mark_listed_bullets(text, paragraphs, rules)
     _unmark_lone_first_item(paragraphs)
     _mark_field_blocks(text, paragraphs, rules)
     _mark_table_rows(text, paragraphs, rules)
+
+
+def _unmark_bullet_sections(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
+    """A bulleted heading is a section only when all its bullets are: ``▪ 第二场（11月4日）…`` among
+    ``▪ 第一场（10月21日，星期六，…）…`` lines too long for headings is one entry of their list."""
+    listed = {_bullet_of(text, p, rules) for p in paragraphs if p.role != "section"}
+    for p in paragraphs:
+        if p.role == "section" and (bullet := _bullet_of(text, p, rules)) and bullet in listed:
+            p.role, p.marker_end = "text", 0
 
 
 def _mark_index_lists(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
@@ -212,16 +223,25 @@ def _mark_sibling_bullets(text: str, paragraphs: list[Paragraph], rules: Segment
 
 def _mark_listed_bullets(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
     """Long bullets listed under an item that announces them (``Punto 2. Memoria de actividades:``
-    then ``– Del 10 al 14 de junio se celebraron …``) are its sub-items, one activity each."""
+    or ``II. Actividades realizadas``, then ``– Del 10 al 14 de junio se celebraron …``) are its
+    sub-items, one activity each."""
     runs = _long_bullet_runs(text, paragraphs, rules)
     for i, p in enumerate(paragraphs[:-1]):
-        if p.role != "item" or text[p.end - 1] not in ":：" or i + 2 not in runs or i + 1 not in runs:
+        if p.role != "item" or i + 2 not in runs or i + 1 not in runs or not _announces_list(text, p, rules):
             continue
         for k in range(i + 1, len(paragraphs)):
             if k not in runs:
                 break
             q = paragraphs[k]
             q.role, q.marker_end, q.marker_kind = "item", runs[k], rules.bullet_kind
+
+
+def _announces_list(text: str, p: Paragraph, rules: SegmentRules) -> bool:
+    """True when the item ``p`` announces a list: it ends with a colon or is a heading naming the
+    activities (``II. Actividades realizadas``, ``二、活动开展情况``)."""
+    heading = text[p.marker_end:p.end]
+    return text[p.end - 1] in ":：" or (len(heading) <= rules.heading_max and not rules.sentence_end.search(heading)
+                                       and bool(rules.list_heading.search(heading)))
 
 
 def _mark_field_blocks(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
@@ -420,6 +440,8 @@ def _is_heading_line(text: str, paragraphs: list[Paragraph], i: int, rules: Segm
     body = paragraphs[i + 1]
     if rules.info_field.match(text[p.start:p.end]) and rules.info_field.match(text[body.start:body.end]):
         return False  # a run of labelled facts (服务时间：… / 本月概况：…), not a heading over its body
+    if text[body.end - 1] in ":：" and rules.info_field.match(text[p.start:p.end]):
+        return False  # a credit (主办：…) over the paragraph announcing the list (以下为各场重点：)
     return body.role == "text" and not _heading_shaped(text, body, rules)
 
 
