@@ -33,7 +33,7 @@ from .mention import Mention, doc_text
 from .resources import compile_pattern, load_patterns, word_alternation, words_to_number
 
 _ARABIC = re.compile(r"\d+(?:[.,\s]\d+)*")
-_PLURAL = re.compile(r"^(.*)\((\w+)\)$")
+_PLURAL = re.compile(r"\((\w+)\)")  # a plural ending written after its singular: persona(s), panel(es)
 _AT_NUMBER = "(?:{number})"  # how a not_counts pattern that opens with a number begins
 _BARS = re.compile(r"[ \t]*\|[ \t]*")  # the columns of a flattened table
 _SPACES = re.compile(r"[ \t]+")
@@ -154,11 +154,14 @@ class _Found:
 
 
 def _expand_words(words: list[str]) -> list[str]:
-    """``persona(s)`` -> ``persona``, ``personas``; other words unchanged."""
+    """``persona(s)`` -> ``persona``, ``personas``; ``arreglo(s) floral(es)`` -> ``arreglo floral``,
+    ``arreglos florales``; other words unchanged."""
     out = []
     for w in words:
-        m = _PLURAL.match(w)
-        out.extend([m.group(1), m.group(1) + m.group(2)] if m else [w])
+        if _PLURAL.search(w):
+            out.extend([_PLURAL.sub("", w), _PLURAL.sub(r"\1", w)])
+        else:
+            out.append(w)
     return out
 
 
