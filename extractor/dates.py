@@ -424,8 +424,10 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading
         if f.first.today and ctx.segment != segment:
             continue  # 今天 repeats the date of its own item only
         if f.last:
+            stated = (f.first.year is not None, f.last.year is not None)
             _inherit(f.last, f.first)
             _inherit(f.first, f.last)
+            _cross_new_year(f.first, f.last, stated)
         if not all(_resolve(w, ctx, f.swappable) for w in (f.first, f.last) if w):
             continue
         if f.days and f.days > 1 and f.last is None and _is_full(f.first):
@@ -451,6 +453,22 @@ def _day_first_throughout(found: list[Found]) -> None:
                 if when is not None:
                     _swap(when)
             f.order = "dm"
+
+
+def _cross_new_year(first: When, last: When, stated: tuple[bool, bool]) -> None:
+    """A range whose one year was given to both ends and whose end then falls before its start
+    crosses a new year: De octubre a febrero de 2022 starts in 2021."""
+    if stated[0] == stated[1] or not all(isinstance(w.year, int) and isinstance(w.month, int) for w in (first, last)):
+        return
+    if _month_day(first) > _month_day(last):
+        if stated[1]:
+            first.year -= 1
+        else:
+            last.year += 1
+
+
+def _month_day(when: When) -> tuple[int, int]:
+    return when.month, when.day if isinstance(when.day, int) else 0
 
 
 def _inherit(target: When, source: When) -> None:
