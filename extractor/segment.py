@@ -580,12 +580,17 @@ def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRule
             if head.marker_kind != skipping or not head.numbered:
                 continue
             skipping = None
-        if rules.closing_section.match(_title_of(text, head)):
+        title = _title_of(text, head)
+        if bullet := rules.bullet_item.match(title):
+            title = title[bullet.end():]  # ⚠️ 贴心提醒
+        if closing := rules.closing_section.match(title):
             if head.numbered:
                 skipping = head.marker_kind
                 continue
             if _heading_shaped(text, head, rules) or head.marker_end > head.start:
                 continue  # an unnumbered heading line over problems, thanks or contacts (or 问：下一步…？)
+            if title[closing.end():].lstrip()[:1] in (":", "："):
+                continue  # a labelled closing paragraph (Observaciones: para el próximo trimestre …)
         following = groups[i + 1][0] if i + 1 < len(groups) else None
         bare = all(_heading_shaped(text, p, rules) for p in group[1:])  # at most a table's header row
         # (a following marker of a grouping heading before is a return to the upper level, not a
