@@ -126,6 +126,8 @@ class ChineseRules:
         self.forbidden = set(data.get("forbidden_chars", ""))
         self.generic = tuple(data.get("generic_words", []))
         self.not_suffix = tuple(data.get("not_suffix_words", []))
+        self.places_before = {w: tuple(v) for w, v in (data.get("places_before") or {}).items()}
+        self.suffix_names = tuple(data.get("names_ending_like_words", []))
         reject = data.get("right_reject", {})
         self.right_reject = {w: tuple(reject.get("all", []) + reject.get(w, []) + (reject.get("weak", [])
                                      if s.get("weak") else [])) for w, s in self.suffixes.items()}
@@ -157,7 +159,7 @@ class ChineseRules:
         """The community ending with the suffix ``m`` (and the bare items of a list sharing it)."""
         word, s = m.group(), m.start()
         info = self.suffixes[word]
-        if not info.get("outer") and text.startswith(self.outer, m.end()):
+        if not info.get("outer") and self.outer_follows(text, m.end()):
             return []  # 翠湖花园社区: the outer suffix takes the whole name
         end = s + len(info["keep"]) if info.get("keep") else m.end()
         if info.get("keep") and text.endswith(info["keep"], 0, s):
@@ -169,7 +171,8 @@ class ChineseRules:
             return []
         if text.endswith(self.shared_marker, 0, s):
             return self.list_items(text, s - len(self.shared_marker), word, info["kind"], own=False)
-        start = self.name_start(text, s, entities, info.get("name_max", self.name_max), info.get("modifiers", ""))
+        start = self.name_start(text, s, entities, info.get("name_max", self.name_max), info.get("modifiers", ""),
+                                self.places_before.get(word, ()))
         if start is None:
             return []
         if word in self.weak and not self.clean_right_edge(text, end) and not self.after_word(text, start):
@@ -180,6 +183,11 @@ class ChineseRules:
         if text.startswith(self.separators, start - 1):
             found.extend(self.list_items(text, start - 1, word, info["kind"], own=True))
         return found
+
+    def outer_follows(self, text: str, end: int) -> bool:
+        """True when an outer suffix that makes a name follows ``end`` (not 社区会堂, a hall: 逸东邨社区会堂)."""
+        return any(text.startswith(w, end) and not text.startswith(self.right_reject[w], end + len(w))
+                   for w in self.outer)
 
     def generic_follower(self, text: str, word: str, end: int) -> bool:
         """True when a word after the suffix suggests a generic use (社区居民), unless a venue follows
@@ -192,7 +200,9 @@ class ChineseRules:
     def suffix_fits(self, text: str, word: str, s: int, end: int, norm, language: str) -> bool:
         """True when the suffix at ``[s, end)`` is a community suffix here, not part of another word."""
         info = self.suffixes[word]
-        if text.endswith(self.not_suffix, 0, s + len(word)) or text.startswith(self.right_reject[word], end):
+        stop = s + len(word)
+        if ((text.endswith(self.not_suffix, 0, stop) and not text.endswith(self.suffix_names, 0, stop))
+                or text.startswith(self.right_reject[word], end)):
             return False
         if info.get("languages") and language not in info["languages"]:
             return False
@@ -203,13 +213,14 @@ class ChineseRules:
         return not _HAN.match(text[end:end + 1]) or text.startswith(self.weak_right_ok, end)
 
     def name_start(self, text: str, s: int, entities: list[tuple[int, int]] = (), name_max: int | None = None,
-                   modifiers: str = "") -> int | None:
+                   modifiers: str = "", places: tuple[str, ...] = ()) -> int | None:
         """Start of the name before index ``s``, or None when there is no name (a generic use).
 
         The shortest candidate of at least ``name_min`` units that starts at a boundary wins; a
         single-character boundary that itself follows a boundary (前往回春岭社区) joins the name if it can.
         A model entity ending at ``s`` (or at the suffix end) gives the start directly. ``name_max`` and
-        ``modifiers`` are the suffix's own limits (an estate name before 邨 is short).
+        ``modifiers`` are the suffix's own limits (an estate name before 邨 is short); ``places`` are
+        districts its names follow (长洲长贵邨).
         """
         if text.endswith(self.generic, max(0, s - 8), s):
             return None  # 服务社区, 美好家园: a generic use, whatever stands before
@@ -239,7 +250,8 @@ class ChineseRules:
                 return pending  # longer names would hold a non-name character, a verb, or another name
             if text[p:s] in self.suffixes or (k < self.name_min and not self.mask.fullmatch(text, p, s)):
                 continue
-            edge = (p == run.start() and run_start_is_edge) or text.endswith(self.left_strong, 0, p)
+            edge = ((p == run.start() and run_start_is_edge) or text.endswith(self.left_strong, 0, p)
+                    or (places and text.endswith(places, 0, p)))
             single = not edge and text[p - 1:p] in self.left_single
             if pending is not None:
                 return p if edge or single else pending

@@ -33,6 +33,10 @@ from .mention import Mention, doc_text, overlaps_any
 from .resources import compile_pattern, load_patterns, words_to_number
 
 MASK = "X"
+# a year alone this many years before the report's, or before HISTORY_BEFORE when the report has no year,
+# is history: it anchors none of the dates after it
+HISTORY_YEARS = 5
+HISTORY_BEFORE = 2000
 _GROUP = re.compile(r"^([a-z]+?)(2?)(?:__\w+)?$")
 _TEMPLATE_REF = re.compile(r"\{([a-z_][a-z0-9_]*)#(\w*)\}")
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -548,7 +552,7 @@ def _as_date(year: Any, month: Any, day: Any) -> date | None:
 
 def _remember(ctx: Context, f: Found, segment: Any) -> None:
     latest = f.last or f.first
-    if f.background or (latest.year is None and latest.month is None):
+    if f.background or (latest.year is None and latest.month is None) or _historical_year(latest, ctx):
         return
     # with no year anywhere, a stated month still anchors the days after it (3月5日、6日 → XXXX-03-06)
     year = latest.year if latest.year is not None else MASK
@@ -557,6 +561,13 @@ def _remember(ctx: Context, f: Found, segment: Any) -> None:
         ctx.month = (year, latest.month)
     if latest.explicit and latest.rel is None:
         ctx.year = latest.year
+
+
+def _historical_year(when: When, ctx: Context) -> bool:
+    """A year alone well before the report's (1949年牺牲的烈士): history, no anchor for the dates after it."""
+    if when.month is not None or not isinstance(when.year, int):
+        return False
+    return when.year < (ctx.doc_year - HISTORY_YEARS if isinstance(ctx.doc_year, int) else HISTORY_BEFORE)
 
 
 def timex(when: When) -> str:
