@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -32,7 +32,11 @@ from spacy.tokens import Doc
 from .mention import Mention, doc_text
 from .resources import compile_pattern, load_patterns, word_alternation, words_to_number
 
+if TYPE_CHECKING:
+    from .normalize import NormalizedText
+
 _ARABIC = re.compile(r"\d+(?:[.,\s]\d+)*")
+_CIRCLED = re.compile("[\u2460-\u2473\u2474-\u2487\u24f5-\u24fe\u2776-\u2793]")  # ① ⑴ ⓵ ❶
 _PLURAL = re.compile(r"\((\w+)\)")  # a plural ending written after its singular: persona(s), panel(es)
 _AT_NUMBER = "(?:{number})"  # how a not_counts pattern that opens with a number begins
 _BARS = re.compile(r"[ \t]*\|[ \t]*")  # the columns of a flattened table
@@ -64,8 +68,20 @@ class Finder:
         skip = sorted((m.start, m.end) for m in [*(doc._.dates or []), *(doc._.communities or [])])
         if doc._.layout is not None:
             skip += doc._.layout.markers  # 3.2 Brigada de salud: an item number, not two brigades
+        if norm is not None:
+            skip += circled_numbers(norm)
         render = (lambda s, e: "".join(norm.original[i] for i in norm.offsets[s:e])) if norm is not None else None
         return self.rules.find(text, limit, skip, render)
+
+
+def circled_numbers(norm: NormalizedText) -> list[tuple[int, int]]:
+    """Spans of the matching text written as circled numbers (①组织…, ④ 家居探访): list markers, never counts."""
+    spans = []
+    for m in _CIRCLED.finditer(norm.original):
+        i = bisect_left(norm.offsets, m.start())
+        if i < len(norm.offsets) - 1 and norm.offsets[i] == m.start():
+            spans.append((i, i + 1))
+    return spans
 
 
 # ---------------------------------------------------------------- numbers
