@@ -158,6 +158,8 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
     _unmark_bullet_sections(text, paragraphs, rules)
     _mark_index_lists(text, paragraphs, rules)
     _mark_sibling_bullets(text, paragraphs, rules)
+    _mark_bullet_run_items(text, paragraphs, rules)
+    _mark_headed_bullets(text, paragraphs, rules)
     _mark_listed_bullets(text, paragraphs, rules)
     _unmark_lone_first_item(paragraphs)
     _mark_field_blocks(text, paragraphs, rules)
@@ -219,6 +221,58 @@ def _mark_sibling_bullets(text: str, paragraphs: list[Paragraph], rules: Segment
         if (bullet and text[p.start] in kinds and _heading_shaped(text, p, rules)
                 and body.role == "text" and not _is_bullet(text, body, rules)):
             p.role, p.marker_end, p.marker_kind = "item", p.start + bullet.end(), kinds[text[p.start]]
+
+
+def _mark_bullet_run_items(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
+    """A long bullet in a run with a bulleted item is an item too: ``• 6 y 7 de junio – …`` between
+    the dated bullets ``• Lunes 3 de junio – …`` and ``• 18 de junio – …``."""
+    runs = _long_bullet_runs(text, paragraphs, rules)
+    for run in _consecutive(sorted(runs)):
+        kinds = {paragraphs[k].marker_kind for k in run if paragraphs[k].role == "item"}
+        if len(kinds) != 1 or not all(paragraphs[k].role in ("item", "text") for k in run):
+            continue
+        kind = kinds.pop()
+        for k in run:
+            q = paragraphs[k]
+            if q.role == "text":
+                q.role, q.marker_end, q.marker_kind = "item", runs[k], kind
+
+
+def _consecutive(indexes: list[int]) -> list[list[int]]:
+    """``indexes`` (sorted) cut into runs of consecutive numbers."""
+    out: list[list[int]] = []
+    for k in indexes:
+        if out and out[-1][-1] == k - 1:
+            out[-1].append(k)
+        else:
+            out.append([k])
+    return out
+
+
+def _mark_headed_bullets(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
+    """In a report with numbered items, bulleted heading lines each over a body of its own
+    (``•「我愛晴峰」相片展（1月6日至20日）`` then ``於商場大堂展出……``) are sub-items, one activity
+    each, when every line with that bullet is such a heading."""
+    if not any(p.role == "item" for p in paragraphs):
+        return
+    headed: dict[str, list[int]] = {}
+    for i, p in enumerate(paragraphs):
+        if p.role == "text" and (bullet := _bullet_of(text, p, rules)):
+            headed.setdefault(bullet, []).append(i)
+    for lines in headed.values():
+        if len(lines) < 2 or not all(_is_bullet_heading(text, paragraphs, i, rules) for i in lines):
+            continue
+        for i in lines:
+            p = paragraphs[i]
+            marker = rules.bullet_item.match(text[p.start:p.end])
+            p.role, p.marker_end, p.marker_kind = "item", p.start + (marker.end() if marker else 0), rules.bullet_kind
+
+
+def _is_bullet_heading(text: str, paragraphs: list[Paragraph], i: int, rules: SegmentRules) -> bool:
+    """True when paragraph ``i`` is a heading line over an unbulleted body paragraph."""
+    body = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+    return (body is not None and _heading_shaped(text, paragraphs[i], rules) and body.role == "text"
+            and not _is_bullet(text, body, rules) and not _heading_shaped(text, body, rules))
 
 
 def _mark_listed_bullets(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
