@@ -57,6 +57,9 @@ class Choice:
     # joins it with one cue of this weight (讲座 for 长者 is a talk); None: ``secondary_min`` only
     beside_audience_min: float | None = None
     beside_audience_types: tuple[str, ...] = ()  # the types that may join so (a talk, a health check …)
+    # whom a record of another type serves joins it with one cue of this weight (32名小朋友 at a
+    # science lesson); None: ``secondary_min`` only
+    audience_join_min: float | None = None
 
 
 @dataclass(frozen=True)
@@ -348,6 +351,13 @@ def choose_types(scores: dict[str, TypeScore], choice: Choice, audience: tuple[s
     ['elderly_disability_care', 'lecture_training']
     >>> choose_types(talk, beside)
     ['elderly_disability_care']
+    >>> join = Choice(threshold=3, secondary_min=6, secondary_ratio=0.15, secondary_support=1, audience_join_min=4)
+    >>> lesson = {"lecture_training": TypeScore(8, {"讲解", "老师"}, strongest=4),
+    ...           "children_youth": TypeScore(4, {"小朋友"}, strongest=4)}
+    >>> choose_types(lesson, join, audience=("children_youth",))
+    ['lecture_training', 'children_youth']
+    >>> choose_types(lesson, join)
+    ['lecture_training']
     """
     ranked = sorted(((ts.score, t, ts.support, ts.strongest) for t, ts in scores.items()
                      if ts.score >= choice.threshold), reverse=True)
@@ -357,10 +367,12 @@ def choose_types(scores: dict[str, TypeScore], choice: Choice, audience: tuple[s
         return [choice.fallback] if choice.fallback else []
     best = ranked[0][0]
     beside = choice.beside_audience_min if ranked[0][1] in audience else None
+    joins = choice.audience_join_min if ranked[0][1] not in audience else None
     chosen = [t for s, t, n, top in ranked
               if s == best or (n >= choice.secondary_support and s >= choice.secondary_ratio * best
                                and (s >= choice.secondary_min
-                                    or (beside is not None and top >= beside and t in choice.beside_audience_types)))]
+                                    or (beside is not None and top >= beside and t in choice.beside_audience_types)
+                                    or (joins is not None and top >= joins and t in audience)))]
     return chosen[: choice.max_types]
 
 

@@ -232,6 +232,7 @@ class CountRules:
             for w in _expand_words(words or []):
                 self.units.setdefault(self.fold(w), category)
         self.classifiers = set(data.get("classifiers", []))
+        self.regrouping = {self.fold(k): set(v) for k, v in (data.get("regrouping_units") or {}).items()}
         self.nouns: dict[str, str] = {}
         for category, words in (data.get("nouns") or {}).items():
             for w in words or []:
@@ -588,11 +589,13 @@ class CountRules:
 
     def counted_noun(self, text: str, found: _Found, unit: str, category: str) -> tuple[_Noun | None, str]:
         """The counted noun and the category: a classifier (个, 家) takes its noun's category; another
-        unit keeps its own and only accepts a noun of that category (30人参加培训: no counted noun)."""
+        unit keeps its own and only accepts a noun of that category (30人参加培训: no counted noun),
+        or of a category it regroups (30组家庭: households)."""
         classifier = unit in self.classifiers
+        regrouped = self.regrouping.get(unit, set())
         for noun in (self.counted_after(text, found.end), self.counted_before(text, found.start)):
-            if noun and (classifier or noun.category == category):
-                return noun, noun.category if classifier else category
+            if noun and (classifier or noun.category == category or noun.category in regrouped):
+                return noun, category if noun.category == category else noun.category
         if unit in self.topic_classifiers:
             noun = self.counted_topic(text, found.start)
             if noun:

@@ -156,6 +156,7 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
             p.marker_end = p.start + item.end()
             p.marker_kind = kind
     _unmark_bullet_sections(text, paragraphs, rules)
+    _unmark_diary_dates(text, paragraphs, rules)
     _mark_index_lists(text, paragraphs, rules)
     _mark_sibling_bullets(text, paragraphs, rules)
     _mark_bullet_run_items(text, paragraphs, rules)
@@ -173,6 +174,22 @@ def _unmark_bullet_sections(text: str, paragraphs: list[Paragraph], rules: Segme
     for p in paragraphs:
         if p.role == "section" and (bullet := _bullet_of(text, p, rules)) and bullet in listed:
             p.role, p.marker_end = "text", 0
+
+
+def _unmark_diary_dates(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
+    """In a diary whose entries are date lines over their bodies (``20××年3月6日（周一）`` then
+    ``上午到红星新村回访……``), a bare date line over a body (``20××年4月25日``) is one more entry,
+    not the sign-off date it would be at the end of a report."""
+    def dated_heading(i: int) -> bool:
+        p = paragraphs[i]
+        return (_heading_shaped(text, p, rules) and _opens_with_date(text, p, rules) and i + 1 < len(paragraphs)
+                and paragraphs[i + 1].role == "text" and not _heading_shaped(text, paragraphs[i + 1], rules))
+
+    if not any(p.role == "text" and dated_heading(i) for i, p in enumerate(paragraphs)):
+        return
+    for i, p in enumerate(paragraphs):
+        if p.role == "meta" and dated_heading(i):
+            p.role = "text"
 
 
 def _mark_index_lists(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
