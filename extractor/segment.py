@@ -26,7 +26,8 @@ from .resources import compile_pattern, load_patterns
 
 _LABEL_END = re.compile("[:：|]")  # where the first column of a table row ends
 _LABEL_COLON = re.compile("[:：]")  # where the label of a labelled item ends
-_HEADLINE_EXCLAMATION = re.compile("[!！]+([】」』)）]*)$")
+# (a post's headline may end with emoji after its exclamation: 📢 ¡GRACIAS POR PARTICIPAR! 🙌)
+_HEADLINE_EXCLAMATION = re.compile("[!！]+([】」』)）]*(?:\\s*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F])*)\\s*$")
 
 
 @dataclass
@@ -445,6 +446,8 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
                 headed.add(i)
         elif i in long_bullets and not rules.not_news.match(text, long_bullets[i]):
             starts[i] = long_bullets[i]  # - Minga de emergencia (domingo 26 de marzo). Desde las 7:00 …
+            if _is_heading_line(text, paragraphs, i, rules):
+                headed.add(i)  # a long bulleted heading over its body (📍 Colonia Obrera, … (del 12 al 16 de junio))
         elif _is_heading_line(text, paragraphs, i, rules):
             starts[i] = p.start
             headed.add(i)  # its body follows: the next paragraph is not a new activity
