@@ -123,6 +123,8 @@ class ChineseRules:
         # no name holds a verb or a generic word: a longer candidate may not reach over one (建设新社区)
         self.inside_stops = self.left_words + tuple(data.get("generic_words", []))
         self.left_single = {w for w in data["left_boundaries"] if len(w) == 1} - admin
+        # single-character boundaries that begin no name even after another boundary (共有宝达邨, 邻近之文北里)
+        self.left_never_joins = set(data.get("left_never_joins", []))
         self.forbidden = set(data.get("forbidden_chars", ""))
         self.generic = tuple(data.get("generic_words", []))
         self.not_suffix = tuple(data.get("not_suffix_words", []))
@@ -261,7 +263,7 @@ class ChineseRules:
                 before = p - 1
                 sandwiched = (before == 0 or not self.unit.match(text, before - 1)
                               or text.endswith(self.left_words, 0, before) or text[before - 1] in self.left_single)
-                if not sandwiched or text[p - 1] in self.forbidden:
+                if not sandwiched or text[p - 1] in self.forbidden or text[p - 1] in self.left_never_joins:
                     return p
                 pending = p
         return pending

@@ -232,8 +232,6 @@ class CountRules:
             for w in _expand_words(words or []):
                 self.units.setdefault(self.fold(w), category)
         self.classifiers = set(data.get("classifiers", []))
-        # a unit found by a pattern but in no table (a Spanish plural noun: 12 garrafones)
-        self.unknown_unit_category = str(data.get("unknown_unit_category", "other"))
         self.regrouping = {self.fold(k): set(v) for k, v in (data.get("regrouping_units") or {}).items()}
         self.nouns: dict[str, str] = {}
         for category, words in (data.get("nouns") or {}).items():
@@ -452,10 +450,7 @@ class CountRules:
             return None
         unit = g.get("unit")
         symbol = g.get("cur")
-        if unit:
-            category = self.units.get(self.fold(unit), self.unknown_unit_category)
-        else:
-            category = "money" if symbol else "other"
+        category = self.units.get(self.fold(unit), "other") if unit else ("money" if symbol else "other")
         counted = None
         if unit and self.nouns:
             counted, category = self.counted_noun(text, found, unit, category)
