@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import groupby
+from itertools import groupby, pairwise
 from typing import Any
 
 from spacy.language import Language
@@ -687,8 +687,9 @@ def _title_of(text: str, p: Paragraph) -> str:
 def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules,
                      earlier: list[list[Paragraph]]) -> list[Paragraph]:
     """The last item of a report: its heading and one body paragraph (or its run of field lines:
-    日期：… 人數：… 內容：…, and the body under them when the earlier items have one), then the bullets of the kind the earlier items' bodies list their
-    results with (‧ 共有義工856名…); the rest is closing remarks."""
+    日期：… 人數：… 內容：…, and the body under them when the earlier items have one), then the
+    bullets of the kind the earlier items' bodies list their results with (‧ 共有義工856名…); the
+    rest is closing remarks."""
     keep = 2 if _is_heading(text, group[0], rules) else 1
 
     def is_field(p: Paragraph) -> bool:
@@ -698,7 +699,7 @@ def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules,
         keep += 1
     # field lines over a body, as in the earlier items (地點：… then 舉辦「滅鼠知多啲」攤位遊戲……)
     if keep < len(group) and is_field(group[keep - 1]) and any(
-            is_field(a) and not is_field(b) for g in earlier for a, b in zip(g[1:], g[2:])):
+            is_field(a) and not is_field(b) for g in earlier for a, b in pairwise(g[1:])):
         keep += 1
     listed = {_bullet_of(text, p, rules) for g in earlier for p in g[1:]} - {None}
     while keep < len(group) and _bullet_of(text, group[keep], rules) in listed:
