@@ -102,6 +102,7 @@ class Rule:
     name: str
     regex: re.Pattern[str]
     freq: str | None = None
+    interval: int | None = None  # every second week (隔周三, cada quincena): INTERVAL=2
     rrule: str | None = None
     unit: str | None = None
     swappable: bool = False
@@ -162,7 +163,8 @@ class DateRules:
             return compile_pattern(f"(?:{source}){anchor}", parts, flags)
 
         self.rules = [
-            Rule(name=r["name"], regex=compiled(r["regex"]), freq=r.get("freq"), rrule=r.get("rrule"),
+            Rule(name=r["name"], regex=compiled(r["regex"]), freq=r.get("freq"), interval=r.get("interval"),
+                 rrule=r.get("rrule"),
                  unit=r.get("unit"), swappable=bool(r.get("swappable")), max_days=r.get("max_days"),
                  before=compiled(r.get("before"), r"\Z"), not_before=compiled(r.get("not_before"), r"\Z"),
                  not_after=compiled(r.get("not_after")), near=compiled(r.get("near")))
@@ -303,7 +305,7 @@ class DateRules:
             if not self._fill(found, last if of_end else first, kind, value.strip(), language, recurrence):
                 return None
         if rule.rrule or rule.freq:
-            found.rrule = rule.rrule or self.build_rrule(rule.freq, recurrence)
+            found.rrule = rule.rrule or self.build_rrule(rule.freq, recurrence, rule.interval)
             return found if found.rrule else None
         if has_last:
             found.last = last
@@ -386,11 +388,11 @@ class DateRules:
             return None if rest is None else self.numeral_tens[text[0]] + rest
         return chinese_number(text, self.numerals, self.numeral_ten)
 
-    def build_rrule(self, freq: str | None, rec: dict[str, Any]) -> str | None:
+    def build_rrule(self, freq: str | None, rec: dict[str, Any], interval: int | None = None) -> str | None:
         """RFC 5545 rule from the recurrence groups (``FREQ=YEARLY;BYMONTH=3;BYDAY=3TU``)."""
         if not freq:
             return None
-        parts = [f"FREQ={freq}"]
+        parts = [f"FREQ={freq}"] + ([f"INTERVAL={interval}"] if interval and interval > 1 else [])
         months = rec.get("bymonth")
         if isinstance(months, int):
             parts.append(f"BYMONTH={months}")
