@@ -429,6 +429,7 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading
         ctx = contexts.setdefault(report, Context(doc_year, heading_year, doc_date=doc_date))
         if f.first.today and ctx.segment != segment:
             continue  # 今天 repeats the date of its own item only
+        stated = (True, True)  # (whether each end of a range states its year)
         if f.last:
             stated = (f.first.year is not None, f.last.year is not None)
             _inherit(f.last, f.first)
@@ -436,6 +437,8 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading
             _cross_new_year(f.first, f.last, stated)
         if not all(_resolve(w, ctx, f.swappable) for w in (f.first, f.last) if w):
             continue
+        if f.last and stated == (False, False) and _ends_before_start(f.first, f.last):
+            f.last.year += 1  # 12月28日至1月3日: the end is in the next year
         if f.days and f.days > 1 and f.last is None and _is_full(f.first):
             end = date(f.first.year, f.first.month, f.first.day) + timedelta(days=f.days - 1)
             f.last = When(end.year, end.month, end.day, explicit=f.first.explicit)
@@ -471,6 +474,12 @@ def _cross_new_year(first: When, last: When, stated: tuple[bool, bool]) -> None:
             first.year -= 1
         else:
             last.year += 1
+
+
+def _ends_before_start(first: When, last: When) -> bool:
+    """True when both ends have the same year and a month, and the end's day comes first."""
+    return (isinstance(first.year, int) and first.year == last.year
+            and all(isinstance(w.month, int) for w in (first, last)) and _month_day(first) > _month_day(last))
 
 
 def _month_day(when: When) -> tuple[int, int]:
