@@ -27,7 +27,7 @@ from .resources import compile_pattern, load_patterns
 _LABEL_END = re.compile("[:：|]")  # where the first column of a table row ends
 _LABEL_COLON = re.compile("[:：]")  # where the label of a labelled item ends
 # (a post's headline may end with emoji after its exclamation: 📢 ¡GRACIAS POR PARTICIPAR! 🙌)
-_HEADLINE_EXCLAMATION = re.compile("[!！]+([】」』)）]*(?:\\s*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F])*)\\s*$")
+_HEADLINE_EXCLAMATION = re.compile(r"[!！]+([】」』)）]*(?:\s*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F])*)\s*$")
 
 
 @dataclass
@@ -160,9 +160,10 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
     _unmark_diary_dates(text, paragraphs, rules)
     _mark_index_lists(text, paragraphs, rules)
     _mark_sibling_bullets(text, paragraphs, rules)
-    _mark_bullet_run_items(text, paragraphs, rules)
+    long_bullets = _long_bullet_runs(text, paragraphs, rules)  # (bullets and lengths only: roles do not change them)
+    _mark_bullet_run_items(paragraphs, long_bullets)
     _mark_headed_bullets(text, paragraphs, rules)
-    _mark_listed_bullets(text, paragraphs, rules)
+    _mark_listed_bullets(text, paragraphs, rules, long_bullets)
     _unmark_lone_first_item(paragraphs)
     _mark_field_blocks(text, paragraphs, rules)
     _mark_table_rows(text, paragraphs, rules)
@@ -241,10 +242,9 @@ def _mark_sibling_bullets(text: str, paragraphs: list[Paragraph], rules: Segment
             p.role, p.marker_end, p.marker_kind = "item", p.start + bullet.end(), kinds[text[p.start]]
 
 
-def _mark_bullet_run_items(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
-    """A long bullet in a run with a bulleted item is an item too: ``• 6 y 7 de junio – …`` between
-    the dated bullets ``• Lunes 3 de junio – …`` and ``• 18 de junio – …``."""
-    runs = _long_bullet_runs(text, paragraphs, rules)
+def _mark_bullet_run_items(paragraphs: list[Paragraph], runs: dict[int, int]) -> None:
+    """A long bullet in a run (``runs``: see `_long_bullet_runs`) with a bulleted item is an item too:
+    ``• 6 y 7 de junio – …`` between the dated bullets ``• Lunes 3 de junio – …`` and ``• 18 de junio – …``."""
     for run in _consecutive(sorted(runs)):
         kinds = {paragraphs[k].marker_kind for k in run if paragraphs[k].role == "item"}
         if len(kinds) != 1 or not all(paragraphs[k].role in ("item", "text") for k in run):
@@ -293,11 +293,10 @@ def _is_bullet_heading(text: str, paragraphs: list[Paragraph], i: int, rules: Se
             and not _is_bullet(text, body, rules) and not _heading_shaped(text, body, rules))
 
 
-def _mark_listed_bullets(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
+def _mark_listed_bullets(text: str, paragraphs: list[Paragraph], rules: SegmentRules, runs: dict[int, int]) -> None:
     """Long bullets listed under an item that announces them (``Punto 2. Memoria de actividades:``
     or ``II. Actividades realizadas``, then ``– Del 10 al 14 de junio se celebraron …``) are its
     sub-items, one activity each."""
-    runs = _long_bullet_runs(text, paragraphs, rules)
     for i, p in enumerate(paragraphs[:-1]):
         if p.role != "item" or i + 2 not in runs or i + 1 not in runs or not _announces_list(text, p, rules):
             continue
