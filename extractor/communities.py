@@ -138,6 +138,7 @@ class ChineseRules:
         self.follower_venues = tuple(data.get("follower_venues", []))
         self.separators = tuple(data["list_separators"])
         self.shared_marker = data["shared_suffix_marker"]
+        self.shared_count = re.compile(f"(?:{data.get('shared_suffix_count') or '(?!)'})$")
         self.conjunctions = set(data.get("conjunction_chars", ""))
         self.model_labels = data.get("model_labels", [])
         self.pinyin_overrides = data.get("pinyin_overrides", {})
@@ -173,6 +174,11 @@ class ChineseRules:
             return []
         if text.endswith(self.shared_marker, 0, s):
             return self.list_items(text, s - len(self.shared_marker), word, info["kind"], own=False)
+        count = self.shared_count.search(text, max(0, s - 4), s)
+        if count:
+            # a count shares the suffix only with a list of names (A、B、C三个社区, not 共有3个社区)
+            items = self.list_items(text, count.start(), word, info["kind"], own=False)
+            return items if len(items) > 1 else []
         start = self.name_start(text, s, entities, info.get("name_max", self.name_max), info.get("modifiers", ""),
                                 self.places_before.get(word, ()))
         if start is None:
