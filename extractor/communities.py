@@ -332,11 +332,17 @@ class ChineseRules:
                 same = names.get(text[max(0, e - length):e])
                 if same is not None:
                     found.append(Candidate(e - length, e, same.name, same.kind, masked=same.masked))
+        # 总结和平里社区 beside 在和平里社区: 和 is the name's first character, not a conjunction
+        misread = {n[1:] for n in names if n[0] in self.conjunctions and n[1:] in names}
+        for n in misread:
+            del names[n]
         strong = {self.core(c.name) for c in found if not c.weak}
         out = []
         for c in found:
             own = text[c.start:c.end]
-            if own == c.name:
+            if own in misread and c.start and text[c.start - 1] in self.conjunctions:
+                c = Candidate(c.start - 1, c.end, text[c.start - 1:c.end], c.kind, c.weak, c.masked)
+            elif own == c.name:
                 shorter = next((own[i:] for i in range(1, len(own) - 2) if own[i:] in names), None)
                 if shorter:
                     c = Candidate(c.end - len(shorter), c.end, shorter, c.kind, c.weak, c.masked)
