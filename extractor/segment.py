@@ -669,7 +669,10 @@ def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRule
         # (a following marker of a grouping heading before is a return to the upper level, not a
         # sub-item: 二、重点活动 / 1｜… 7｜… then 三、…)
         deeper = following is not None and following.marker_kind not in grouping_kinds
-        if (bare and head.numbered and deeper and following.numbered
+        # (the last of a run of one-line rows is a row too: - 4 feb. / vereda … / 112 kits, then a) …)
+        row = bool(kept) and kept[-1] is groups[i - 1] and len(kept[-1]) == 1 \
+            and kept[-1][0].marker_kind == head.marker_kind
+        if (bare and head.numbered and deeper and not row and following.numbered
                 and following.marker_kind != head.marker_kind and _is_short(text, head, rules)
                 and not rules.sentence_end.match(text, head.end - 1)):
             grouping_kinds.add(head.marker_kind)
