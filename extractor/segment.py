@@ -671,7 +671,7 @@ def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRule
         deeper = following is not None and following.marker_kind not in grouping_kinds
         # (the last of a run of one-line rows is a row too: - 4 feb. / vereda … / 112 kits, then a) …)
         row = bool(kept) and kept[-1] is groups[i - 1] and len(kept[-1]) == 1 \
-            and kept[-1][0].marker_kind == head.marker_kind
+            and kept[-1][0].marker_kind == head.marker_kind and not _announces_list(text, head, rules)
         if (bare and head.numbered and deeper and not row and following.numbered
                 and following.marker_kind != head.marker_kind and _is_short(text, head, rules)
                 and not rules.sentence_end.match(text, head.end - 1)):
