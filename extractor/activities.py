@@ -241,6 +241,7 @@ class CueLexicon:
         audience = settings.get("audience") or {}
         self.audience_types = tuple(audience.get("types") or ())
         self.audience_min = float(audience.get("min_score", 4))
+        self.theme_min = float((settings.get("theme") or {}).get("min_score", float("inf")))
 
     @cached_property
     def pattern_ignoring_case(self) -> re.Pattern[str]:
@@ -378,7 +379,7 @@ def choose_types(scores: dict[str, TypeScore], choice: Choice, audience: tuple[s
 
 def type_record(text: str, start: int, end: int, heading: tuple[int, int] | None, kind: str,
                 lexicon: CueLexicon, audience: dict[str, list[Mention]] | None = None,
-                ) -> tuple[list[str], dict[str, list[Mention]]]:
+                theme: dict[str, list[Mention]] | None = None) -> tuple[list[str], dict[str, list[Mention]]]:
     """Activity types of the record ``text[start:end]`` and, for each, the cues that decided it.
 
     ``audience`` (types with their cues in the title) joins the types (given for activities).
@@ -389,6 +390,9 @@ def type_record(text: str, start: int, end: int, heading: tuple[int, int] | None
     types = choose_types(scores, choice, lexicon.audience_types)
     if audience:
         types = with_audience(types, scores, list(audience), choice.max_types)
+    if theme and types == [OTHER] and OTHER not in scores:
+        types = list(theme)  # a record with no cue of its own is of the report's theme
+        audience = {**theme, **(audience or {})}
     # `other` alone is what is left (no evidence); beside another type it was chosen by its cues
     evidence: dict[str, list[Mention]] = {t: [] for t in types if t != OTHER or len(types) > 1}
     for hit in hits:
@@ -409,6 +413,18 @@ def with_audience(types: list[str], scores: dict[str, TypeScore], audience: list
             return types
         types = []
     return (types + [t for t in audience if t not in types])[:max_types]
+
+
+def theme_types(text: str, title: tuple[int, int] | None, lexicon: CueLexicon) -> dict[str, list[Mention]]:
+    """The types a report's title names strongly (开学爱心书包捐赠: charity, children), with their cues in
+    the title: the types of a record that has no cue of its own."""
+    if title is None:
+        return {}
+    hits = lexicon.find(text, *title)
+    scores = score_types(text, hits, lexicon)
+    types = [t for t in choose_types(scores, lexicon.choices["activity"], lexicon.audience_types)
+             if t != OTHER and scores[t].score >= lexicon.theme_min]
+    return {t: [Mention(h.start, h.end, {}) for h in hits if t in lexicon.positive[h.cue]] for t in types}
 
 
 def audience_types(text: str, title: tuple[int, int] | None, lexicon: CueLexicon) -> dict[str, list[Mention]]:
@@ -440,9 +456,11 @@ class Typer:
         limit = norm.boilerplate_start if norm is not None else len(text)
         layout = doc._.layout
         audience = audience_types(text, layout.title, self.lexicon)
+        theme = theme_types(text, layout.title, self.lexicon)
         for seg in layout.segments:
+            activity = seg.kind == "activity"
             types, evidence = type_record(text, seg.start, min(seg.end, limit), seg.heading, seg.kind,
-                                          self.lexicon, audience if seg.kind == "activity" else None)
+                                          self.lexicon, audience if activity else None, theme if activity else None)
             seg.activity_types = types
             seg.type_evidence = evidence
         return doc
