@@ -102,6 +102,7 @@ class SegmentRules:
         self.news_paragraph = compile_pattern(data.get("news_paragraph") or r"(?!)", parts)
         self.not_news = compile_pattern(data.get("not_news_opening") or r"(?!)", parts)
         self.news_paragraph_min = int(data.get("news_paragraph_min", 80))
+        self.news_release = compile_pattern(data["news_release"], parts) if data.get("news_release") else None
         self.bullet_item = compile_pattern(data.get("bullet_item") or r"(?!)", parts)
         self.bullet_item_min = int(data.get("bullet_item_min", 80))
         self.heading_max = int(data.get("heading_max", 40))
@@ -431,10 +432,12 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
     """
     starts: dict[int, int] = {}  # paragraph index -> end of its opening connective (or its start)
     headed: set[int] = set()
+    news = rules.news_release is None  # (where a release must say it is one, once it has: 本报讯…)
     long_bullets = _long_bullet_runs(text, paragraphs, rules)
     for i, p in enumerate(paragraphs):
         if p.role != "text" or i - 1 in headed:
             continue  # the body under a heading line belongs to it, even when it opens with a date
+        news = news or bool(rules.news_release.match(text, p.start, p.end))
         if opener := _first_match(rules.activity_openers, text[p.start:p.end]):
             # an opener may mark what is not the activity's name (a dateline): the heading follows it
             starts[i] = _opening_end(p, opener)
@@ -452,7 +455,8 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
             headed.add(i)  # its body follows: the next paragraph is not a new activity
         elif starts and (sequel := _first_match(rules.sequence_openers, text[p.start:p.end])):
             starts[i] = p.start + sequel.end()  # Asimismo, … / Por otra parte, … after a first activity
-        elif starts and i - 1 not in headed and not _is_bullet(text, p, rules) and _is_news_paragraph(text, p, rules):
+        elif news and starts and i - 1 not in headed and not _is_bullet(text, p, rules) \
+                and _is_news_paragraph(text, p, rules):
             starts[i] = p.start  # a further paragraph of a news release that reports figures or dates
     if len(starts) < rules.min_unnumbered_items:
         return
