@@ -140,6 +140,7 @@ class ChineseRules:
         self.shared_marker = data["shared_suffix_marker"]
         self.shared_count = re.compile(f"(?:{data.get('shared_suffix_count') or '(?!)'})$")
         self.conjunctions = set(data.get("conjunction_chars", ""))
+        self.joined_words = tuple(data.get("boundary_joined_words") or ())
         self.model_labels = data.get("model_labels", [])
         self.pinyin_overrides = data.get("pinyin_overrides", {})
         self.romanized: dict[str, str] = {}
@@ -260,7 +261,8 @@ class ChineseRules:
                 continue
             edge = ((p == run.start() and run_start_is_edge) or text.endswith(self.left_strong, 0, p)
                     or (places and text.endswith(places, 0, p)))
-            single = not edge and text[p - 1:p] in self.left_single
+            # (和 opens a name in 和平里社区: a word of names, not the conjunction)
+            single = not edge and text[p - 1:p] in self.left_single and not text.startswith(self.joined_words, p - 1)
             if pending is not None:
                 return p if edge or single else pending
             if edge:
@@ -332,17 +334,11 @@ class ChineseRules:
                 same = names.get(text[max(0, e - length):e])
                 if same is not None:
                     found.append(Candidate(e - length, e, same.name, same.kind, masked=same.masked))
-        # 总结和平里社区 beside 在和平里社区: 和 is the name's first character, not a conjunction
-        misread = {n[1:] for n in names if n[0] in self.conjunctions and n[1:] in names}
-        for n in misread:
-            del names[n]
         strong = {self.core(c.name) for c in found if not c.weak}
         out = []
         for c in found:
             own = text[c.start:c.end]
-            if own in misread and c.start and text[c.start - 1] in self.conjunctions:
-                c = Candidate(c.start - 1, c.end, text[c.start - 1:c.end], c.kind, c.weak, c.masked)
-            elif own == c.name:
+            if own == c.name:
                 shorter = next((own[i:] for i in range(1, len(own) - 2) if own[i:] in names), None)
                 if shorter:
                     c = Candidate(c.end - len(shorter), c.end, shorter, c.kind, c.weak, c.masked)
