@@ -382,24 +382,27 @@ def type_record(text: str, start: int, end: int, heading: tuple[int, int] | None
                 theme: dict[str, list[Mention]] | None = None) -> tuple[list[str], dict[str, list[Mention]]]:
     """Activity types of the record ``text[start:end]`` and, for each, the cues that decided it.
 
-    ``audience`` (types with their cues in the title) joins the types (given for activities).
+    ``audience`` (types with their cues in the title) joins the types; ``theme`` (the same for the
+    types the title names strongly) gives them to a record with no cue of its own (both given for
+    activities).
     """
     hits = lexicon.find(text, start, end, heading)
     scores = score_types(text, hits, lexicon)
     choice = lexicon.choices[kind]
     types = choose_types(scores, choice, lexicon.audience_types)
+    title_cues = dict(audience or {})
     if audience:
         types = with_audience(types, scores, list(audience), choice.max_types)
     if theme and types == [OTHER] and OTHER not in scores:
-        types = list(theme)  # a record with no cue of its own is of the report's theme
-        audience = {**theme, **(audience or {})}
+        types = list(theme)
+        title_cues = {**theme, **title_cues}
     # `other` alone is what is left (no evidence); beside another type it was chosen by its cues
     evidence: dict[str, list[Mention]] = {t: [] for t in types if t != OTHER or len(types) > 1}
     for hit in hits:
         for t in lexicon.positive[hit.cue]:
             if t in evidence and len(evidence[t]) < lexicon.max_evidence:
                 evidence[t].append(Mention(hit.start, hit.end, {}))
-    for t, cues in (audience or {}).items():
+    for t, cues in title_cues.items():
         if t in evidence:
             evidence[t].extend(cues[: lexicon.max_evidence - len(evidence[t])])
     return types, evidence

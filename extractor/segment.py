@@ -437,7 +437,7 @@ def promote_unnumbered_items(text: str, paragraphs: list[Paragraph], rules: Segm
     for i, p in enumerate(paragraphs):
         if p.role != "text" or i - 1 in headed:
             continue  # the body under a heading line belongs to it, even when it opens with a date
-        news = news or bool(rules.news_release.match(text, p.start, p.end))
+        news = news or bool(rules.news_release and rules.news_release.match(text, p.start, p.end))
         if opener := _first_match(rules.activity_openers, text[p.start:p.end]):
             # an opener may mark what is not the activity's name (a dateline): the heading follows it
             starts[i] = _opening_end(p, opener)
