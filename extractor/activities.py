@@ -418,26 +418,23 @@ def with_audience(types: list[str], scores: dict[str, TypeScore], audience: list
     return (types + [t for t in audience if t not in types])[:max_types]
 
 
-def theme_types(text: str, title: tuple[int, int] | None, lexicon: CueLexicon) -> dict[str, list[Mention]]:
-    """The types a report's title names strongly (开学爱心书包捐赠: charity, children), with their cues in
-    the title: the types of a record that has no cue of its own."""
+def title_types(text: str, title: tuple[int, int] | None, lexicon: CueLexicon,
+                ) -> tuple[dict[str, list[Mention]], dict[str, list[Mention]]]:
+    """The types a report's title names, each with its cues in the title: whom the report serves
+    (青少年暑期…: they join every activity), and the types it names strongly (开学爱心书包捐赠: charity,
+    children; they are the types of an activity with no cue of its own)."""
     if title is None:
-        return {}
+        return {}, {}
     hits = lexicon.find(text, *title)
     scores = score_types(text, hits, lexicon)
-    types = [t for t in choose_types(scores, lexicon.choices["activity"], lexicon.audience_types)
+    audience = [t for t in lexicon.audience_types if t in scores and scores[t].score >= lexicon.audience_min]
+    theme = [t for t in choose_types(scores, lexicon.choices["activity"], lexicon.audience_types)
              if t != OTHER and scores[t].score >= lexicon.theme_min]
-    return {t: [Mention(h.start, h.end, {}) for h in hits if t in lexicon.positive[h.cue]] for t in types}
 
+    def cues(types: list[str]) -> dict[str, list[Mention]]:
+        return {t: [Mention(h.start, h.end, {}) for h in hits if t in lexicon.positive[h.cue]] for t in types}
 
-def audience_types(text: str, title: tuple[int, int] | None, lexicon: CueLexicon) -> dict[str, list[Mention]]:
-    """The types a report's title names as whom it serves (青少年暑期…), with their cues in the title."""
-    if title is None or not lexicon.audience_types:
-        return {}
-    hits = lexicon.find(text, *title)
-    scores = score_types(text, hits, lexicon)
-    return {t: [Mention(h.start, h.end, {}) for h in hits if t in lexicon.positive[h.cue]]
-            for t in lexicon.audience_types if t in scores and scores[t].score >= lexicon.audience_min}
+    return cues(audience), cues(theme)
 
 
 @Language.factory("extractor_activities", default_config={"lang": "zh"})
@@ -458,8 +455,7 @@ class Typer:
         text = doc_text(doc)
         limit = norm.boilerplate_start if norm is not None else len(text)
         layout = doc._.layout
-        audience = audience_types(text, layout.title, self.lexicon)
-        theme = theme_types(text, layout.title, self.lexicon)
+        audience, theme = title_types(text, layout.title, self.lexicon)
         for seg in layout.segments:
             activity = seg.kind == "activity"
             types, evidence = type_record(text, seg.start, min(seg.end, limit), seg.heading, seg.kind,

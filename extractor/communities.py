@@ -138,7 +138,7 @@ class ChineseRules:
         self.follower_venues = tuple(data.get("follower_venues", []))
         self.separators = tuple(data["list_separators"])
         self.shared_marker = data["shared_suffix_marker"]
-        self.shared_count = re.compile(f"(?:{data.get('shared_suffix_count') or '(?!)'})$")
+        self.shared_count = compile_pattern("(?:" + (data.get("shared_suffix_count") or "(?!)") + r")\Z", parts)
         self.conjunctions = set(data.get("conjunction_chars", ""))
         self.joined_words = tuple(data.get("boundary_joined_words") or ())
         self.model_labels = data.get("model_labels", [])
