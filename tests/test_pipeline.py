@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.pipeline import STAGES, build_nlp
+from extractor.pipeline import STAGES, build_nlp, gc_paused
 
 
 @pytest.mark.parametrize("lang", ["zh", "es"])
@@ -57,3 +60,18 @@ def test_chinese_tokens_are_spacys_char_segmentation(text):
 @given(text=st.text(alphabet=st.sampled_from(list("社区a1，。 \n\t\r\u3000")), max_size=30))
 def test_chinese_tokens_are_spacys_char_segmentation_on_any_spacing(text):
     assert_spacys_char_segmentation(text)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("fails", [False, True])
+def test_gc_paused_restores_the_collectors_state(enabled, fails):
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(RuntimeError) if fails else contextlib.nullcontext(), gc_paused():
+            assert not gc.isenabled()
+            if fails:
+                raise RuntimeError
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
