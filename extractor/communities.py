@@ -133,6 +133,7 @@ class ChineseRules:
         reject = data.get("right_reject", {})
         self.right_reject = {w: tuple(reject.get("all", []) + reject.get(w, []) + (reject.get("weak", [])
                                      if s.get("weak") else [])) for w, s in self.suffixes.items()}
+        self.institutions = tuple(reject.get("weak", []))  # (a list item ending so is no place: ××小学、A社区)
         self.weak_right_ok = tuple(data.get("weak_right_ok", []))
         self.followers = {w: tuple(v) for w, v in data.get("weak_followers", {}).items()}
         self.follower_venues = tuple(data.get("follower_venues", []))
@@ -312,6 +313,8 @@ class ChineseRules:
             if self.phase_end.search(item):
                 mixed = True  # an item with its own phase (某某苑二期) is a mention of its own
                 break
+            if item.endswith(self.institutions):
+                break  # a school or a company listed beside the place shares nothing (××小学、彩虹社区)
             bare.append((start, pos))
             if not text.startswith(self.separators, start - 1):
                 break
