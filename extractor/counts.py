@@ -257,6 +257,11 @@ class CountRules:
         self.topic_categories = set(data.get("topic_categories", []))
         self.topic_blockers = compile_pattern(word_alternation(data.get("topic_blockers") or []) or r"(?!)")
         self.counted_window = int(data.get("counted_window", 8))
+        noun_before = data.get("noun_before") or {}
+        self.noun_before_units = set(noun_before.get("units", []))
+        self.noun_before = compile_pattern(noun_before.get("before") or "(?!)")
+        self.noun_before_end = compile_pattern(noun_before.get("after") or "(?!)")
+        self.noun_before_category = noun_before.get("category", "other")
         self.article_words = {self.fold(w) for w in data.get("article_words", [])}
 
         money_words = [w for w, c in self.units.items() if c == "money"]
@@ -600,6 +605,9 @@ class CountRules:
             noun = self.counted_topic(text, found.start)
             if noun:
                 return noun, noun.category
+        if (unit in self.noun_before_units and self.noun_before_end.match(text, found.end)
+                and self.noun_before.search(text, max(0, found.num_start - 1), found.num_start)):
+            return None, self.noun_before_category  # 插座2个: a noun of no table before the number
         return None, category
 
     def subset_of(self, text: str, found: _Found, before: Mention, category: str) -> tuple[_Noun | None, str]:
