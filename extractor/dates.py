@@ -38,6 +38,7 @@ MASK = "X"
 HISTORY_YEARS = 5
 HISTORY_BEFORE = 2000
 _GROUP = re.compile(r"^([a-z]+?)(2?)(?:__\w+)?$")
+_PERIOD_MONTHS = {"half": 6, "quarter": 3}  # months in each period a rule may name (group `half`, `quarter`)
 _TEMPLATE_REF = re.compile(r"\{([a-z_][a-z0-9_]*)#(\w*)\}")
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _DIGITS = re.compile(r"\d+")
@@ -301,6 +302,11 @@ class DateRules:
             value = groups[name]
             if value is None:
                 continue
+            if kind in _PERIOD_MONTHS:  # 上半年, el tercer trimestre: a range of months
+                if not self._fill_period(first, last, kind, value.strip()):
+                    return None
+                has_last = True
+                continue
             has_last = has_last or of_end
             if not self._fill(found, last if of_end else first, kind, value.strip(), language, recurrence):
                 return None
@@ -324,6 +330,15 @@ class DateRules:
             day_over_12 = any(isinstance(w.day, int) and w.day > 12 for w in (first, last) if w.month is not None)
             found.order = "dm" if swapped else "md" if day_over_12 else "?"
         return found
+
+    def _fill_period(self, first: When, last: When, kind: str, value: str) -> bool:
+        """The first and last month of the ``value``-th half or quarter of a year."""
+        n = self.ordinals.get(_key(value)) or self.number(value)
+        size = _PERIOD_MONTHS[kind]
+        if not isinstance(n, int) or not 1 <= n <= 12 // size:
+            return False
+        first.month, last.month = (n - 1) * size + 1, n * size
+        return True
 
     def _fill(self, found: Found, when: When, kind: str, value: str, language: str,
               recurrence: dict[str, Any]) -> bool:
