@@ -606,7 +606,7 @@ class CountRules:
             if noun:
                 return noun, noun.category
         if (unit in self.noun_before_units and self.noun_before_end.match(text, found.end)
-                and self.noun_before.search(text, max(0, found.num_start - 1), found.num_start)):
+                and self.noun_before.search(text, max(0, found.start - 1), found.start)):
             return None, self.noun_before_category  # 插座2个: a noun of no table before the number
         return None, category
 
