@@ -601,13 +601,13 @@ class CountRules:
         for noun in (self.counted_after(text, found.end), self.counted_before(text, found.start)):
             if noun and (classifier or noun.category == category or noun.category in regrouped):
                 return noun, category if noun.category == category else noun.category
+        if (unit in self.noun_before_units and self.noun_before_end.match(text, found.end)
+                and self.noun_before.search(text, max(0, found.start - 1), found.start)):
+            return None, self.noun_before_category  # 插座2个: a noun of no table right before the number
         if unit in self.topic_classifiers:
             noun = self.counted_topic(text, found.start)
             if noun:
                 return noun, noun.category
-        if (unit in self.noun_before_units and self.noun_before_end.match(text, found.end)
-                and self.noun_before.search(text, max(0, found.start - 1), found.start)):
-            return None, self.noun_before_category  # 插座2个: a noun of no table before the number
         return None, category
 
     def subset_of(self, text: str, found: _Found, before: Mention, category: str) -> tuple[_Noun | None, str]:
