@@ -595,7 +595,9 @@ class CountRules:
     def counted_noun(self, text: str, found: _Found, unit: str, category: str) -> tuple[_Noun | None, str]:
         """The counted noun and the category: a classifier (个, 家) takes its noun's category; another
         unit keeps its own and only accepts a noun of that category (30人参加培训: no counted noun),
-        or of a category it regroups (30组家庭: households)."""
+        or of a category it regroups (30组家庭: households). A classifier after a noun no table
+        knows, at the end of its clause, takes the `noun_before` category (插座2个: items); one
+        with no noun at all takes its clause's topic (据点……已有90处)."""
         classifier = unit in self.classifiers
         regrouped = self.regrouping.get(unit, set())
         for noun in (self.counted_after(text, found.end), self.counted_before(text, found.start)):

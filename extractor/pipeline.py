@@ -59,6 +59,7 @@ def build_nlp(base_lang: str, model: str | None = None):
 
 
 def _new_nlp(base_lang: str, model: str | None):
+    """A new pipeline for ``base_lang`` (see :func:`build_nlp`, which builds each one once)."""
     import spacy
 
     from . import activities, communities, counts, dates, segment  # noqa: F401  (registers the factories)
