@@ -261,6 +261,7 @@ class CountRules:
         self.noun_before_units = set(noun_before.get("units", []))
         self.noun_before = compile_pattern(noun_before.get("before") or "(?!)")
         self.noun_before_end = compile_pattern(noun_before.get("after") or "(?!)")
+        self.noun_before_gap = compile_pattern(noun_before.get("between_reject") or "(?!)")
         self.noun_before_category = noun_before.get("category", "other")
         self.article_words = {self.fold(w) for w in data.get("article_words", [])}
 
@@ -604,7 +605,8 @@ class CountRules:
             if noun and (classifier or noun.category == category or noun.category in regrouped):
                 return noun, category if noun.category == category else noun.category
         if (unit in self.noun_before_units and self.noun_before_end.match(text, found.end)
-                and self.noun_before.search(text, max(0, found.start - 1), found.start)):
+                and self.noun_before.search(text, max(0, found.start - 1), found.start)
+                and not self.noun_before_gap.search(text, found.start, found.num_start)):
             return None, self.noun_before_category  # 插座2个: a noun of no table right before the number
         if unit in self.topic_classifiers:
             noun = self.counted_topic(text, found.start)
