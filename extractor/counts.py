@@ -169,6 +169,24 @@ class _Found:
     match: re.Match[str]
 
 
+class _NounBefore:
+    """A classifier right after a noun no table knows, at the end of its clause (插座2个): what the
+    `noun_before` entry of a counts file says it counts."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.units = set(data.get("units", []))
+        self.before = compile_pattern(data.get("before") or "(?!)")
+        self.after = compile_pattern(data.get("after") or "(?!)")
+        self.gap = compile_pattern(data.get("between_reject") or "(?!)")
+        self.category = data.get("category", "other")
+
+    def applies(self, text: str, found: _Found, unit: str) -> bool:
+        """True when the count ``found`` with ``unit`` follows such a noun and ends its clause."""
+        return (unit in self.units and bool(self.after.match(text, found.end))
+                and bool(self.before.search(text, max(0, found.start - 1), found.start))
+                and not self.gap.search(text, found.start, found.num_start))
+
+
 def _expand_words(words: list[str]) -> list[str]:
     """``persona(s)`` -> ``persona``, ``personas``; ``arreglo(s) floral(es)`` -> ``arreglo floral``,
     ``arreglos florales``; other words unchanged."""
@@ -257,12 +275,7 @@ class CountRules:
         self.topic_categories = set(data.get("topic_categories", []))
         self.topic_blockers = compile_pattern(word_alternation(data.get("topic_blockers") or []) or r"(?!)")
         self.counted_window = int(data.get("counted_window", 8))
-        noun_before = data.get("noun_before") or {}
-        self.noun_before_units = set(noun_before.get("units", []))
-        self.noun_before = compile_pattern(noun_before.get("before") or "(?!)")
-        self.noun_before_end = compile_pattern(noun_before.get("after") or "(?!)")
-        self.noun_before_gap = compile_pattern(noun_before.get("between_reject") or "(?!)")
-        self.noun_before_category = noun_before.get("category", "other")
+        self.noun_before = _NounBefore(data.get("noun_before") or {})
         self.article_words = {self.fold(w) for w in data.get("article_words", [])}
 
         money_words = [w for w, c in self.units.items() if c == "money"]
@@ -604,10 +617,8 @@ class CountRules:
         for noun in (self.counted_after(text, found.end), self.counted_before(text, found.start)):
             if noun and (classifier or noun.category == category or noun.category in regrouped):
                 return noun, category if noun.category == category else noun.category
-        if (unit in self.noun_before_units and self.noun_before_end.match(text, found.end)
-                and self.noun_before.search(text, max(0, found.start - 1), found.start)
-                and not self.noun_before_gap.search(text, found.start, found.num_start)):
-            return None, self.noun_before_category  # 插座2个: a noun of no table right before the number
+        if self.noun_before.applies(text, found, unit):
+            return None, self.noun_before.category  # 插座2个: a noun of no table right before the number
         if unit in self.topic_classifiers:
             noun = self.counted_topic(text, found.start)
             if noun:
