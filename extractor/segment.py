@@ -514,12 +514,19 @@ def _is_heading_line(text: str, paragraphs: list[Paragraph], i: int, rules: Segm
         return False
     if i > 0 and _same_bullets(text, p, paragraphs[i - 1], rules):
         return False  # the last of a list of short bullets (- 80 frazadas / - 45 chamarras), not a heading
+    if i > 0 and _is_table_row(text, p) and _is_table_row(text, paragraphs[i - 1]):
+        return False  # the last row of a flattened table (中心花园|6个|节气), not a heading
     body = paragraphs[i + 1]
     if rules.info_field.match(text[p.start:p.end]) and rules.info_field.match(text[body.start:body.end]):
         return False  # a run of labelled facts (服务时间：… / 本月概况：…), not a heading over its body
     if text[body.end - 1] in ":：" and rules.info_field.match(text[p.start:p.end]):
         return False  # a credit (主办：…) over the paragraph announcing the list (以下为各场重点：)
     return body.role == "text" and not _heading_shaped(text, body, rules)
+
+
+def _is_table_row(text: str, p: Paragraph) -> bool:
+    """True when ``p`` holds three cells or more separated by bars."""
+    return text.count("|", p.start, p.end) >= 2
 
 
 def _is_bullet(text: str, p: Paragraph, rules: SegmentRules) -> bool:
