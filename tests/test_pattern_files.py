@@ -50,3 +50,17 @@ def test_every_activity_cue_opens_with_a_literal(lang):
 
     lexicon = cue_lexicon(lang)
     assert [v for s in lexicon.sources for v in expand_alternatives(s) if not split_literal_prefix(v)[0]] == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "es"])
+@pytest.mark.parametrize("table", ["units", "nouns"])
+def test_every_count_word_has_one_category(lang, table):
+    """A unit or noun listed twice keeps its first category: a second listing would silently do nothing."""
+    from extractor.counts import _expand_words
+    from extractor.resources import load_patterns
+
+    listed: dict[str, list[str]] = {}
+    for category, words in (load_patterns(lang, "counts").get(table) or {}).items():
+        for word in _expand_words(words or []):
+            listed.setdefault(word.lower(), []).append(category)
+    assert {w: c for w, c in listed.items() if len(c) > 1} == {}
