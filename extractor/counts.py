@@ -310,6 +310,7 @@ class CountRules:
         self.reject_after = int(data.get("reject_after", self.chunk_after))
         self.max_mentions = int(data.get("max_mentions", 10000))
         self.ellipsis_window = int(data.get("ellipsis_window", 200))
+        self.ellipsis_skips = set(data.get("ellipsis_skips", []))
         self.sentence_break = compile_pattern(data.get("sentence_break", r"[.!?。！？]|\n"), parts, self.flags)
         self.per_before = compile_pattern(data["per_before"], parts, self.flags) if data.get("per_before") else None
         self.article_cue = compile_pattern(data.get("article_cue_before") or "(?!)", parts, self.flags)
@@ -709,6 +710,8 @@ class CountRules:
             anchor = max(before, key=lambda x: x.end, default=None)
             if anchor is None or s - anchor.end > self.ellipsis_window:
                 continue
+            if anchor.attrs.get("category") in self.ellipsis_skips:
+                continue  # (an amount is no unit a bare number repeats: $3,500 para 10 de ellas)
             if self.sentence_break.search(text, anchor.end, s):
                 continue
             value = self.read_number(m.group("num"))
