@@ -20,7 +20,6 @@ Its evidence is the first ``max_evidence`` cues of each chosen type.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -34,7 +33,7 @@ from spacy.tokens import Doc
 
 from .errors import PatternError
 from .mention import Mention, doc_text
-from .resources import expand_parts, load_patterns
+from .resources import expand_parts, gc_paused, load_patterns
 
 OTHER = "other"
 _META = set(".^$*+?{}[]|()\\")
@@ -273,15 +272,11 @@ class CueLexicon:
 def _compile(regex: str, lang: str, flags: int = 0) -> re.Pattern[str]:
     """Compile the cue regex; the garbage collector is paused meanwhile (parsing thousands of
     nodes next to spaCy's heap otherwise spends most of its time in collections)."""
-    paused = gc.isenabled()
-    gc.disable()
     try:
-        return re.compile(regex, flags)
+        with gc_paused():
+            return re.compile(regex, flags)
     except re.error as exc:
         raise PatternError(f"bad activity cue in patterns/{lang}/activities.yaml: {exc}") from exc
-    finally:
-        if paused:
-            gc.enable()
 
 
 @cache

@@ -8,10 +8,8 @@ runs on the normalized text; :mod:`extractor.records` maps every span back.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -20,6 +18,7 @@ from .errors import ModelError
 from .normalize import lang_of, normalize
 from .reading import DEFAULT_MAX_BYTES, read_file
 from .records import Document, build_document
+from .resources import gc_paused
 
 STAGES = ("extractor_segment", "extractor_communities", "extractor_dates", "extractor_counts",
           "extractor_activities")
@@ -33,22 +32,6 @@ def register_extensions() -> None:
     for name in DOC_EXTENSIONS:
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Garbage collection off for the duration, then back as it was.
-
-    Importing spaCy and compiling the patterns allocate many objects that all live on;
-    the collections they trigger find nothing and cost a tenth of a second at start-up.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @cache
