@@ -7,9 +7,10 @@
    a period, and ``freq``/``byday``/``bymonthday``/… for recurrences. Overlaps keep the longest
    match; times of day and weekdays that follow a date are joined to it (``after`` patterns).
 2. **Anchor** (:func:`anchor`): missing years and months come from the nearest preceding date
-   of the same report, then from the document's year (title or ``--reference-date``); relative
-   years count from the report's stated year or the document's; masked years (``20××``) stay
-   ``XXXX``; a weekday picks between day/month and month/day readings.
+   of the same report (or of the report it is a part of), then from the document's year (title
+   or ``--reference-date``); relative years count from the report's stated year or the
+   document's; masked years (``20××``) stay ``XXXX``; a weekday picks between day/month and
+   month/day readings.
 
 >>> rules = date_rules("zh")
 >>> [(m.attrs["start"], m.attrs["end"]) for m in anchor(rules.find("20××年3月17日-26日", "zh-Hans"))]
@@ -703,12 +704,13 @@ def document_year(found: list[Found], head: str, heading_year: re.Pattern[str]) 
 
 
 def reports_locator(segments):
-    """A function mapping a text offset to (report, segment index): the segment holding it.
+    """A function mapping a text offset to (report, segment index): the segment holding it, and
+    the report of its own (volume) it belongs to.
 
     Text outside every segment (a title, a preamble, closing remarks) counts with the segment
     that follows it (after the last segment, with the last one).
     """
-    spans = sorted((s.start, s.end, s.report) for s in segments)
+    spans = sorted((s.start, s.end, s.volume) for s in segments)
     starts = [s[0] for s in spans]
 
     def locate(pos: int) -> tuple[Any, int]:

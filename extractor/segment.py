@@ -5,7 +5,9 @@ open a *section* (``【篇一】``, ``案例二｜``, ``…總結一``, ``Parte 
 numbered *item* (``1、``, ``一、``, ``(一)``, ``1.``, ``Primero,``). A section
 holding items is a report of its own (its introduction is an ``overview``, each
 item an ``activity``); sections without items are the activities of one report
-whose introduction is the text before them. The last item of a report keeps its
+whose introduction is the text before them. A section opened as a part
+(``【二】``, ``■ …``) rather than as a report of its own (``【篇二】``) stays in the
+*volume* of the report before it: its dates take that report's years. The last item of a report keeps its
 heading and one body paragraph: what follows is closing remarks, which produce
 no record. All offsets are indices into the normalized text.
 """
@@ -13,7 +15,7 @@ no record. All offsets are indices into the normalized text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import groupby, pairwise
 from typing import Any
@@ -40,6 +42,7 @@ class Paragraph:
     marker_end: int = 0  # end of the numbering marker (items and sections)
     numbered: bool = True  # false for an item recognised by its opening words or as a heading line
     marker_kind: int = -1  # which of the item markers numbers it (一、 vs （一）: two levels of a list)
+    opens_part: bool = False  # a section that is a part of one report (【二】), not a report of its own
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Segment:
     start: int
     end: int
     heading: tuple[int, int] | None = None
+    volume: int = 1  # the report of its own it belongs to: sections that are parts of one share it
     activity_types: list[str] = field(default_factory=list)
     type_evidence: dict[str, list[Any]] = field(default_factory=dict)
 
@@ -83,6 +87,7 @@ class SegmentRules:
 
         self.section_markers = compiled("section_markers")
         self.report_headings = compiled("report_headings")
+        self.part_markers = compiled("part_markers")
         self.item_markers = compiled("item_markers")
         self.intro_labels = compiled("intro_labels")
         self.meta_lines = compiled("meta_lines")
@@ -151,6 +156,7 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
                        and not rules.sentence_end.search(line[:-1])):
             p.role = "section"
             p.marker_end = p.start + (section.end() if section else 0)
+            p.opens_part = bool(section) and any(m.match(line) for m in rules.part_markers)
             continue
         kind, item = next(((k, m) for k, rx in enumerate(rules.item_markers) if (m := rx.match(line))), (-1, None))
         if item and item.end() < len(line):
@@ -400,21 +406,24 @@ def segment_document(text: str, limit: int, lang: str) -> Layout:
         intro = _intro_of(preamble)
         segments.extend(_report_segments(1, None, intro, report_items, text, rules))
     else:
-        report = 0
+        report = volume = 0
         # a preamble without items introduces the first section's report (20××年，我中心… 第一部分 …)
         pending = [] if _has_items(preamble) else [p for p in preamble if p.role == "text"]
         if _has_items(preamble):
-            report += 1
+            report = volume = 1
             segments.extend(_report_segments(report, None, _intro_of(preamble),
                                              _items_of(preamble, text, rules), text, rules))
         for section in sections:
             report += 1
             head, rest = section[0], section[1:]
+            if not (head.opens_part and volume):
+                volume += 1
             if _has_items(rest):
                 intro = [*pending, head, *_intro_of(rest)]
-                segments.extend(_report_segments(report, head, intro, _items_of(rest, text, rules), text, rules))
+                found = _report_segments(report, head, intro, _items_of(rest, text, rules), text, rules)
             else:
-                segments.extend(_report_segments(report, None, pending, [_section_as_item(section)], text, rules))
+                found = _report_segments(report, None, pending, [_section_as_item(section)], text, rules)
+            segments.extend(replace(seg, volume=volume) for seg in found)
             pending = []
     markers = [(p.start, p.marker_end) for p in paragraphs if p.numbered and p.marker_end > p.start]
     return Layout(title, segments, markers)
