@@ -400,7 +400,7 @@ def segment_document(text: str, limit: int, lang: str) -> Layout:
     if not any(_has_items(b) for b in blocks):
         promote_unnumbered_items(text, preamble, rules)
     segments: list[Segment] = []
-    if not any(_has_items(s[1:]) for s in sections):
+    if not any(_lists_items(s[1:], rules) for s in sections):
         # One report: the preamble introduces it; each section is one activity.
         report_items = _items_of(preamble, text, rules) + [_section_as_item(s) for s in sections]
         intro = _intro_of(preamble)
@@ -418,11 +418,13 @@ def segment_document(text: str, limit: int, lang: str) -> Layout:
             head, rest = section[0], section[1:]
             if not (head.opens_part and volume):
                 volume += 1
-            if _has_items(rest):
+            if _lists_items(rest, rules):
                 intro = [*pending, head, *_intro_of(rest)]
                 found = _report_segments(report, head, intro, _items_of(rest, text, rules), text, rules)
             else:
-                found = _report_segments(report, None, pending, [_section_as_item(section)], text, rules)
+                # closing remarks end the document: a section that other sections follow keeps all of it
+                found = _report_segments(report, None, pending, [_section_as_item(section)], text, rules,
+                                         closing=section is sections[-1])
             segments.extend(replace(seg, volume=volume) for seg in found)
             pending = []
     markers = [(p.start, p.marker_end) for p in paragraphs if p.numbered and p.marker_end > p.start]
@@ -573,6 +575,18 @@ def _has_items(paragraphs: list[Paragraph]) -> bool:
     return any(p.role == "item" for p in paragraphs)
 
 
+def _lists_items(section: list[Paragraph], rules: SegmentRules) -> bool:
+    """True when the body of a section lists items: numbered ones, or the rows of a table that
+    is not the detail of a text above it (講座詳情如下： then a row per session)."""
+    kinds = [p.marker_kind if p.role == "item" else None for p in section]
+    if any(k is not None and k != rules.table_row_kind for k in kinds):
+        return True
+    if rules.table_row_kind not in kinds:
+        return False
+    above = section[:max(0, kinds.index(rules.table_row_kind) - 1)]  # (the row before the first is its header)
+    return not any(p.role == "text" for p in above)
+
+
 def _intro_of(paragraphs: list[Paragraph]) -> list[Paragraph]:
     intro = []
     for p in paragraphs:
@@ -637,7 +651,9 @@ def _is_short(text: str, p: Paragraph, rules: SegmentRules) -> bool:
 
 
 def _report_segments(report: int, head: Paragraph | None, intro: list[Paragraph],
-                     items: list[list[Paragraph]], text: str, rules: SegmentRules) -> list[Segment]:
+                     items: list[list[Paragraph]], text: str, rules: SegmentRules,
+                     closing: bool = True) -> list[Segment]:
+    """The overview and activities of one report (``closing``: closing remarks may end its last item)."""
     segments = []
     if len(items) > 1 and items[0][0].numbered and rules.overview_section.match(_title_of(text, items[0][0])):
         intro, items = [*intro, *items[0]], items[1:]  # 一、基本情况 / 1. Antecedentes: the report's overview
@@ -650,8 +666,9 @@ def _report_segments(report: int, head: Paragraph | None, intro: list[Paragraph]
         if heading is None and intro_text[0].role == "intro" and _is_short(text, intro_text[0], rules):
             heading = (intro_text[0].start, intro_text[0].end)
         segments.append(Segment("overview", report, None, intro_text[0].start, intro_text[-1].end, heading))
-    groups = [*items[:-1], _without_closing(items[-1], text, rules, items[:-1])] if items else []
-    for n, group in enumerate(activity_groups(groups, text, rules), start=1):
+    if items and closing:
+        items = [*items[:-1], _without_closing(items[-1], text, rules, items[:-1])]
+    for n, group in enumerate(activity_groups(items, text, rules), start=1):
         segments.append(Segment("activity", report, n, group[0].start, group[-1].end,
                                 _heading_of(text, group[0], rules)))
     return segments
