@@ -60,6 +60,7 @@ class When:
     step: int = 0  # with a weekday and no day: the one before (-1) or after (+1) the last date (el pasado viernes)
     unit: str | None = None  # "year" | "month" | "day" when no part says it
     explicit: bool = False  # the year is written out (not inferred)
+    mod: str | None = None  # the part of the period this end names (上旬, a mediados de)
 
     def precision(self) -> str:
         """The finest unit this value states: ``day``, ``month`` or ``year``."""
@@ -366,7 +367,7 @@ class DateRules:
         elif kind == "step":
             when.step = self.steps.get(_key(value), 0)
         elif kind == "mod":
-            found.mod = self.mods.get(_key(value))
+            found.mod = when.mod = self.mods.get(_key(value))
         elif kind == "ndays":
             days = self.number(value)
             found.days = days if isinstance(days, int) else None
@@ -461,6 +462,11 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading
         _remember(ctx, f, segment)
         start = timex(f.first)
         end = timex(f.last) if f.last else None
+        if f.last and f.first.mod and f.last.mod:
+            # 4月上旬至5月底: each end is a part of its own month, which one range cannot say
+            mentions.extend(Mention(f.start, f.end, {"start": timex(w), "end": None, "mod": w.mod, "rrule": None})
+                            for w in (f.first, f.last))
+            continue
         mentions.append(Mention(f.start, f.end, {"start": start, "end": end if end != start else None,
                                                  "mod": f.mod, "rrule": None}))
     return mentions
