@@ -538,6 +538,8 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
         # (unless the text masks its years: 20××年3月5日 … 3月底 stays XXXX)
         heading_year = when.month is not None and ctx.heading_year and ctx.year != MASK
         when.year = ctx.doc_year if heading_year else ctx.last[0]
+        if heading_year and _after_page_month(when, ctx.doc_date):
+            when.year -= 1  # a page dated 2 January tells of the December before
     if when.weekday is not None and _is_full(when) and _weekday(when) != when.weekday:
         readings = [_swapped(when)] if swappable else []
         if inherited_month and isinstance(when.year, int) and isinstance(when.month, int):
@@ -551,6 +553,14 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
                 when.year, when.month, when.day = r.year, r.month, r.day
                 break
     return True
+
+
+def _after_page_month(when: When, page: date | None) -> bool:
+    """True when ``when`` falls more than half a year after the page's date line, in its year: the
+    same month of the year before is nearer (a page of 2 January tells of December; one of June
+    may announce August)."""
+    return (page is not None and when.year == page.year and isinstance(when.month, int)
+            and when.month - page.month > 6)
 
 
 def _month_step(when: When, step: int) -> When:
