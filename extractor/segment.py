@@ -743,8 +743,10 @@ def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules,
     listed = {_bullet_of(text, p, rules) for g in earlier for p in g[1:]} - {None}
     while keep < len(group) and _bullet_of(text, group[keep], rules) in listed:
         keep += 1
-    # the rows of a table the kept lines open (活动名称 | 场次 | 参与人次, then a row per activity)
-    while keep < len(group) and _is_table_row(text, group[keep - 1]) and _is_table_row(text, group[keep]):
+    # the rows of a table the kept lines open or announce (活动名称 | 场次 | 参与人次, then a row per
+    # activity; 各站详情如下： then the table)
+    while keep < len(group) and _is_table_row(text, group[keep]) and (
+            _is_table_row(text, group[keep - 1]) or text[group[keep - 1].end - 1] in ":："):
         keep += 1
     return group[:keep]
 
