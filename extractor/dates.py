@@ -180,6 +180,7 @@ class DateRules:
                         for r in data.get("reject", [])]
         self.window = int(data.get("context_window", 30))
         self.heading_year = compile_pattern(data.get("heading_year") or r"(?!)")
+        self.annual_year = compile_pattern(data["annual_year"]) if data.get("annual_year") else None
         self.background = compiled(data.get("background_after"))
         masked = data.get("masked", "[xX]")  # a masked digit: 20××, 20xx
         self.masked = re.compile(rf"^(?:{masked}|\d)*{masked}(?:{masked}|\d)*$")
@@ -710,12 +711,16 @@ def date_rules(lang: str) -> DateRules:
     return DateRules(lang)
 
 
-def document_year(found: list[Found], head: str, heading_year: re.Pattern[str]) -> int | None:
+def document_year(found: list[Found], head: str, heading_year: re.Pattern[str],
+                  annual: re.Pattern[str] | None = None) -> int | None:
     """The year a document states before its first record (title, subtitle: ``Memoria 2023``;
-    the latest one, since a founding year may stand there too), or None."""
-    years = [f.first.year for f in found
-             if f.start < len(head) and f.first.explicit and isinstance(f.first.year, int)]
-    years += [int(m.group(0)) for m in heading_year.finditer(head)]
+    the latest one, since a founding year may stand there too), or None. A year the heading names
+    as the report's own (112年度) wins over the date it was submitted on (提报113年1月份大会)."""
+    stated = [f for f in found if f.start < len(head) and f.first.explicit and isinstance(f.first.year, int)]
+    own = [f.first.year for f in stated if annual and annual.search(head, f.start, f.end)]
+    if own:
+        return max(own)
+    years = [f.first.year for f in stated] + [int(m.group(0)) for m in heading_year.finditer(head)]
     return max(years, default=None)
 
 
@@ -768,7 +773,8 @@ class Finder:
     def set_annotations(self, doc: Doc, found: list[Found]) -> None:
         """Anchor ``found`` per report and store the mentions on ``doc._.dates``."""
         layout = doc._.layout
-        year = document_year(found, doc_text(doc)[:layout.head_end] if layout else "", self.rules.heading_year)
+        year = document_year(found, doc_text(doc)[:layout.head_end] if layout else "", self.rules.heading_year,
+                             self.rules.annual_year)
         stated = year is not None
         if year is None and doc._.reference_date:
             year = doc._.reference_date.year
