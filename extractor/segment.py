@@ -101,6 +101,7 @@ class SegmentRules:
         self.field_line = compile_pattern(data.get("field_line") or r"(?!)", parts)
         self.info_field = compile_pattern(data.get("info_field") or r"(?!)", parts)
         self.table_rows = compiled("table_rows")
+        self.table_detail_min = int(data.get("table_detail_min", 20))
         self.table_row_kind = len(self.item_markers)  # the marker kind of table rows, after every item marker
         self.bullet_kind = self.table_row_kind + 1  # the marker kind of long bullets listed under an item
         self.field_block_kind = self.bullet_kind + 1  # the marker kind of blocks of labelled fields
@@ -606,6 +607,8 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
     for p in paragraphs:
         if p.role == "item" and items and _awaits_body(text, items[-1], rules):
             items[-1].append(p)  # a post's date line over a labelled body (5月8日 19:47 / 【义诊进社区】5月6日…)
+        elif p.role == "item" and items and _details_item(text, items[-1], p, rules):
+            items[-1].append(p)  # a table under an item's account of one activity lists its sessions
         elif p.role == "item":
             items.append([p])
         elif not items and rules.post_line.match(text[p.start:p.end]):
@@ -630,6 +633,16 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
             else:
                 current.append(p)
     return items
+
+
+def _details_item(text: str, item: list[Paragraph], row: Paragraph, rules: SegmentRules) -> bool:
+    """True when ``row`` is a table row under a numbered item whose text tells of one activity
+    (三、疏散演练 / 本次共组织演练4场，安排如下： / 日期｜地点｜人数 / 11月9日｜…): the rows are its
+    sessions. (Under a short line that only announces them, 开展活动如下：, they are activities.)"""
+    head = item[0]
+    return (row.marker_kind == rules.table_row_kind and head.numbered and head.marker_kind != rules.table_row_kind
+            and any(p.role == "text" and p.end - p.start >= rules.table_detail_min and not _is_table_row(text, p)
+                    for p in item[1:]))
 
 
 def _awaits_body(text: str, item: list[Paragraph], rules: SegmentRules) -> bool:
