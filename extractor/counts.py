@@ -743,9 +743,12 @@ class CountRules:
                 if self.table_total.match(text, *row[0]):
                     continue  # 合计 412 36,000 repeats the rows
                 for (s, e), kind, (hs, he) in zip(row, kinds, header, strict=True):
-                    if kind and self.table_cell.fullmatch(text, s, e) and not taken.overlaps(s, e):
+                    cell = self.table_cell.fullmatch(text, s, e) if kind else None
+                    if cell and not taken.overlaps(s, e):
                         category, unit = kind
-                        attrs = {"value": _plain(read_digits(text[s:e])), "approx": None, "unit": unit,
+                        groups = cell.groupdict()
+                        number = groups.get("num") or cell.group(0)
+                        attrs = {"value": _plain(read_digits(number)), "approx": self.approx_of(groups), "unit": unit,
                                  "category": category, "counted": (hs, he)}
                         if category == "money" and unit:
                             local = local if local is not None else self.local_currencies(text)
