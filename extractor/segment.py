@@ -7,9 +7,9 @@ holding items is a report of its own (its introduction is an ``overview``, each
 item an ``activity``); sections without items are the activities of one report
 whose introduction is the text before them. A section opened as a part
 (``【二】``, ``■ …``) rather than as a report of its own (``【篇二】``) stays in the
-*volume* of the report before it: its dates take that report's years. The last item of a report keeps its
-heading and one body paragraph: what follows is closing remarks, which produce
-no record. All offsets are indices into the normalized text.
+*volume* of the report before it: its dates take that report's years. The last
+item of a report keeps its heading and one body paragraph: what follows is
+closing remarks, which produce no record. All offsets are indices into the normalized text.
 """
 
 from __future__ import annotations
@@ -401,7 +401,7 @@ def segment_document(text: str, limit: int, lang: str) -> Layout:
     if not any(_has_items(b) for b in blocks):
         promote_unnumbered_items(text, preamble, rules)
     segments: list[Segment] = []
-    if not any(_lists_items(s[1:], rules) for s in sections):
+    if not any(_lists_items(s[1:], text, rules) for s in sections):
         # One report: the preamble introduces it; each section is one activity.
         report_items = _items_of(preamble, text, rules) + [_section_as_item(s) for s in sections]
         intro = _intro_of(preamble)
@@ -419,7 +419,7 @@ def segment_document(text: str, limit: int, lang: str) -> Layout:
             head, rest = section[0], section[1:]
             if not (head.opens_part and volume):
                 volume += 1
-            if _lists_items(rest, rules):
+            if _lists_items(rest, text, rules):
                 intro = [*pending, head, *_intro_of(rest)]
                 found = _report_segments(report, head, intro, _items_of(rest, text, rules), text, rules)
             else:
@@ -576,16 +576,21 @@ def _has_items(paragraphs: list[Paragraph]) -> bool:
     return any(p.role == "item" for p in paragraphs)
 
 
-def _lists_items(section: list[Paragraph], rules: SegmentRules) -> bool:
+def _lists_items(section: list[Paragraph], text: str, rules: SegmentRules) -> bool:
     """True when the body of a section lists items: numbered ones, or the rows of a table that
     is not the detail of a text above it (講座詳情如下： then a row per session)."""
     kinds = [p.marker_kind if p.role == "item" else None for p in section]
     if any(k is not None and k != rules.table_row_kind for k in kinds):
         return True
-    if rules.table_row_kind not in kinds:
-        return False
-    above = section[:max(0, kinds.index(rules.table_row_kind) - 1)]  # (the row before the first is its header)
-    return not any(p.role == "text" for p in above)
+    return rules.table_row_kind in kinds and not _tells_of_activity(
+        text, section[:kinds.index(rules.table_row_kind)], rules)
+
+
+def _tells_of_activity(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> bool:
+    """True when one of ``paragraphs`` is a text (no table row) long enough to tell of an activity,
+    not just announce a list (开展活动如下：)."""
+    return any(p.role == "text" and p.end - p.start >= rules.table_detail_min and not _is_table_row(text, p)
+               for p in paragraphs)
 
 
 def _intro_of(paragraphs: list[Paragraph]) -> list[Paragraph]:
@@ -641,8 +646,7 @@ def _details_item(text: str, item: list[Paragraph], row: Paragraph, rules: Segme
     sessions. (Under a short line that only announces them, 开展活动如下：, they are activities.)"""
     head = item[0]
     return (row.marker_kind == rules.table_row_kind and head.numbered and head.marker_kind != rules.table_row_kind
-            and any(p.role == "text" and p.end - p.start >= rules.table_detail_min and not _is_table_row(text, p)
-                    for p in item[1:]))
+            and _tells_of_activity(text, item[1:], rules))
 
 
 def _awaits_body(text: str, item: list[Paragraph], rules: SegmentRules) -> bool:
