@@ -608,7 +608,10 @@ def _remember(ctx: Context, f: Found, segment: Any) -> None:
 
 
 def _historical_year(when: When, ctx: Context) -> bool:
-    """A year alone well before the report's (1949年牺牲的烈士): history, no anchor for the dates after it."""
+    """A year alone well before the report's (1949年牺牲的烈士), or a masked year alone after a stated
+    one (本中心自20××年起服务): history, no anchor for the dates after it."""
+    if when.month is None and when.year == MASK and isinstance(ctx.year, int):
+        return True
     if when.month is not None or not isinstance(when.year, int):
         return False
     return when.year < (ctx.doc_year - HISTORY_YEARS if isinstance(ctx.doc_year, int) else HISTORY_BEFORE)
