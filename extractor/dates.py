@@ -90,12 +90,16 @@ class Found:
     rule: str
     first: When
     last: When | None = None
-    mod: str | None = None
     rrule: str | None = None
     days: int | None = None  # a range of this many days from ``first``
     swappable: bool = False  # numeric day and month may be read either way
     background: bool = False  # a birth or founding date: anchors nothing after it
     order: str | None = None  # slash dates: "dm" (19/10), "md" (10/19), "?" (5/10), None (not a slash date)
+
+    @property
+    def mod(self) -> str | None:
+        """The part of a period the date names: its end's (5月至6月底), else its start's."""
+        return (self.last.mod if self.last else None) or self.first.mod
 
 
 @dataclass
@@ -368,7 +372,7 @@ class DateRules:
         elif kind == "step":
             when.step = self.steps.get(_key(value), 0)
         elif kind == "mod":
-            found.mod = when.mod = self.mods.get(_key(value))
+            when.mod = self.mods.get(_key(value))
         elif kind == "ndays":
             days = self.number(value)
             found.days = days if isinstance(days, int) else None
