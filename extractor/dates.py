@@ -146,6 +146,7 @@ class Context:
     doc_date: date | None = None  # the date the document states in its heading (a page's date line)
     month: tuple[Any, Any] | None = None  # year, month of the last date stating a month
     segment: Any = None  # where the last date was
+    last_in_activity: bool = False  # the last date was told of in an activity (not a heading or overview)
 
     def __post_init__(self) -> None:
         self.year = self.doc_year
@@ -438,7 +439,8 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading
            doc_date: date | None = None) -> list[Mention]:
     """Mentions with TIMEX3 values: each date anchored to the previous ones of its report.
 
-    ``locate(offset)`` gives the (report, segment) of an offset (see :func:`reports_locator`).
+    ``locate(offset)`` gives the (report, segment, in an activity) of an offset (see
+    :func:`reports_locator`).
     """
     contexts: dict[Any, Context] = {}
     mentions = []
@@ -447,7 +449,7 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading
         if f.rrule:
             mentions.append(Mention(f.start, f.end, {"start": None, "end": None, "mod": None, "rrule": f.rrule}))
             continue
-        report, segment = locate(f.start) if locate else (None, None)
+        report, segment, in_activity = locate(f.start) if locate else (None, None, False)
         ctx = contexts.setdefault(report, Context(doc_year, heading_year, doc_date=doc_date))
         if f.first.today and ctx.segment != segment:
             continue  # 今天 repeats the date of its own item only
@@ -464,7 +466,7 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading
         if f.days and f.days > 1 and f.last is None and _is_full(f.first):
             end = date(f.first.year, f.first.month, f.first.day) + timedelta(days=f.days - 1)
             f.last = When(end.year, end.month, end.day, explicit=f.first.explicit)
-        _remember(ctx, f, segment)
+        _remember(ctx, f, segment, in_activity)
         start = timex(f.first)
         end = timex(f.last) if f.last else None
         if f.last and f.first.mod and f.last.mod:
@@ -541,7 +543,8 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
         # a month without a year is in the year the document's heading states, even after a date of
         # another year (an annual report approved the next January); a lone day follows the last date
         # (unless the text masks its years: 20××年3月5日 … 3月底 stays XXXX)
-        heading_year = when.month is not None and ctx.heading_year and ctx.year != MASK
+        heading_year = (when.month is not None and ctx.heading_year and ctx.year != MASK
+                        and not _goes_on_into_next_year(when, ctx))
         when.year = ctx.doc_year if heading_year else ctx.last[0]
         if heading_year and _after_page_month(when, ctx.doc_date):
             when.year -= 1  # a page dated 2 January tells of the December before
@@ -558,6 +561,15 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
                 when.year, when.month, when.day = r.year, r.month, r.day
                 break
     return True
+
+
+def _goes_on_into_next_year(when: When, ctx: Context) -> bool:
+    """True when an activity has moved the report into the year after its heading's and ``when``
+    goes on from there (2023年暖冬行动: …2024年1月6日… 1月13日), not back into the heading's year."""
+    last_year, last_month = ctx.last[0], ctx.last[1]
+    return (ctx.last_in_activity and isinstance(ctx.doc_year, int) and last_year == ctx.doc_year + 1
+            and isinstance(last_month, int) and isinstance(when.month, int)
+            and 0 <= when.month - last_month <= 1)
 
 
 def _after_page_month(when: When, page: date | None) -> bool:
@@ -598,13 +610,14 @@ def _as_date(year: Any, month: Any, day: Any) -> date | None:
         return None
 
 
-def _remember(ctx: Context, f: Found, segment: Any) -> None:
+def _remember(ctx: Context, f: Found, segment: Any, in_activity: bool = False) -> None:
     latest = f.last or f.first
     if f.background or (latest.year is None and latest.month is None) or _historical_year(latest, ctx):
         return
     # with no year anywhere, a stated month still anchors the days after it (3月5日、6日 → XXXX-03-06)
     year = latest.year if latest.year is not None else MASK
     ctx.last, ctx.segment = (year, latest.month, latest.day), segment
+    ctx.last_in_activity = in_activity
     if latest.month is not None:
         ctx.month = (year, latest.month)
     if latest.explicit and latest.rel is None:
@@ -732,23 +745,24 @@ def document_year(found: list[Found], head: str, heading_year: re.Pattern[str],
 
 
 def reports_locator(segments):
-    """A function mapping a text offset to (report, segment index): the segment holding it, and
-    the report of its own (volume) it belongs to.
+    """A function mapping a text offset to (report, segment index, in an activity): the segment
+    holding it, the report of its own (volume) it belongs to, and whether it lies inside an
+    activity segment.
 
     Text outside every segment (a title, a preamble, closing remarks) counts with the segment
     that follows it (after the last segment, with the last one).
     """
-    spans = sorted((s.start, s.end, s.volume) for s in segments)
+    spans = sorted((s.start, s.end, s.volume, s.kind == "activity") for s in segments)
     starts = [s[0] for s in spans]
 
-    def locate(pos: int) -> tuple[Any, int]:
+    def locate(pos: int) -> tuple[Any, int, bool]:
         if not spans:
-            return None, -1
+            return None, -1, False
         i = bisect_right(starts, pos) - 1
         if i >= 0 and pos < spans[i][1]:
-            return spans[i][2], i
+            return spans[i][2], i, spans[i][3]
         j = min(i + 1, len(spans) - 1)
-        return spans[j][2], j
+        return spans[j][2], j, False
 
     return locate
 
