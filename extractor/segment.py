@@ -102,6 +102,7 @@ class SegmentRules:
         self.info_field = compile_pattern(data.get("info_field") or r"(?!)", parts)
         self.table_rows = compiled("table_rows")
         self.table_detail_min = int(data.get("table_detail_min", 20))
+        self.rows_total = compile_pattern(data.get("rows_total") or r"(?!)")
         self.table_row_kind = len(self.item_markers)  # the marker kind of table rows, after every item marker
         self.bullet_kind = self.table_row_kind + 1  # the marker kind of long bullets listed under an item
         self.field_block_kind = self.bullet_kind + 1  # the marker kind of blocks of labelled fields
@@ -632,6 +633,8 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
             if sequel:
                 _mark_unnumbered_item(p, p.start + sequel.end())
                 items.append([p])
+            elif _details_item(text, current, p, rules):
+                current.append(p)  # a dated line under an item's account of one activity: a session
             elif has_body and (opener := _first_match(rules.activity_openers, line)):
                 _mark_unnumbered_item(p, _opening_end(p, opener))
                 items.append([p])
@@ -641,12 +644,22 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
 
 
 def _details_item(text: str, item: list[Paragraph], row: Paragraph, rules: SegmentRules) -> bool:
-    """True when ``row`` is a table row under a numbered item whose text tells of one activity
-    (三、疏散演练 / 本次共组织演练4场，安排如下： / 日期｜地点｜人数 / 11月9日｜…): the rows are its
-    sessions. (Under a short line that only announces them, 开展活动如下：, they are activities.)"""
+    """True when ``row`` is a table row or a short dated line under a numbered item whose text
+    tells of one activity (三、疏散演练 / 本次共组织演练4场，安排如下： / 日期｜地点｜人数 / 11月9日｜…;
+    四、银发课堂 / 街道开设防诈课堂…… / 9月8日　第1期：…): the rows are its sessions. (Under a short
+    line that only announces them, 开展活动如下：, they are activities.)"""
     head = item[0]
-    return (row.marker_kind == rules.table_row_kind and head.numbered and head.marker_kind != rules.table_row_kind
-            and _tells_of_activity(text, item[1:], rules))
+    if not (head.numbered and head.marker_kind != rules.table_row_kind and row.marker_kind != head.marker_kind
+            and _tells_of_activity(text, item[1:], rules)):
+        return False
+    return row.marker_kind == rules.table_row_kind or _is_session_line(text, row, rules)
+
+
+def _is_session_line(text: str, p: Paragraph, rules: SegmentRules) -> bool:
+    """True for a heading-length line that opens with a date (9月8日　第1期：…; – Lunes 19: colonia …)."""
+    start = max(p.start, p.marker_end)
+    line = Paragraph(start, p.end) if start > p.start else p
+    return p.end - start <= rules.heading_max and _opens_with_date(text, line, rules)
 
 
 def _awaits_body(text: str, item: list[Paragraph], rules: SegmentRules) -> bool:
@@ -760,11 +773,16 @@ def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules,
     listed = {_bullet_of(text, p, rules) for g in earlier for p in g[1:]} - {None}
     while keep < len(group) and _bullet_of(text, group[keep], rules) in listed:
         keep += 1
-    # the rows of a table the kept lines open or announce (活动名称 | 场次 | 参与人次, then a row per
-    # activity; 各站详情如下： then the table)
-    while keep < len(group) and _is_table_row(text, group[keep]) and (
-            _is_table_row(text, group[keep - 1]) or text[group[keep - 1].end - 1] in ":："):
+    # the rows of a table or the dated lines the kept lines open or announce (活动名称 | 场次 | 参与人次,
+    # then a row per activity; 各站详情如下： then the table; … en las siguientes fechas: – martes 26 …)
+    def is_row(p: Paragraph) -> bool:
+        return _is_table_row(text, p) or _is_session_line(text, p, rules)
+
+    while keep < len(group) and is_row(group[keep]) and (
+            is_row(group[keep - 1]) or text[group[keep - 1].end - 1] in ":："):
         keep += 1
+    if 0 < keep < len(group) and is_row(group[keep - 1]) and rules.rows_total.match(text, group[keep].start):
+        keep += 1  # … En total, 348 mujeres recibieron el apoyo.
     return group[:keep]
 
 

@@ -20,8 +20,9 @@ def test_written_cases(extractor, lang, case):
     if "not_in_records" in case:
         closing = case["text"].index(case["not_in_records"])
         assert all(not (r.span[0] <= closing < r.span[1]) for r in document.records)
-    if "in_records" in case:
-        kept = case["text"].index(case["in_records"])
+    kept_texts = case.get("in_records", [])
+    for kept_text in [kept_texts] if isinstance(kept_texts, str) else kept_texts:
+        kept = case["text"].index(kept_text)
         assert any(r.span[0] <= kept < r.span[1] for r in document.records)
 
 
