@@ -103,6 +103,8 @@ class SegmentRules:
         self.table_rows = compiled("table_rows")
         self.table_detail_min = int(data.get("table_detail_min", 20))
         self.rows_total = compile_pattern(data.get("rows_total") or r"(?!)")
+        self.sessions_announced = compile_pattern(data.get("sessions_announced") or r"(?!)")
+        self.sign_off_month = compile_pattern(data.get("sign_off_month") or r"(?!)", parts)
         self.table_row_kind = len(self.item_markers)  # the marker kind of table rows, after every item marker
         self.bullet_kind = self.table_row_kind + 1  # the marker kind of long bullets listed under an item
         self.field_block_kind = self.bullet_kind + 1  # the marker kind of blocks of labelled fields
@@ -396,6 +398,8 @@ def segment_document(text: str, limit: int, lang: str) -> Layout:
         n_title = 1 if paragraphs[1].role != "section" and _is_short(text, paragraphs[0], rules) else 0
     title = (paragraphs[0].start, paragraphs[0].end) if n_title else None
     body = [p for p in paragraphs[n_title:] if p.role != "meta"]
+    if body and rules.sign_off_month.match(text[body[-1].start:body[-1].end]):
+        body.pop()  # a report's last line, its month (阳光社区居委会 / 2023年11月), is a sign-off
 
     blocks = _split_sections(body)
     preamble, sections = blocks[0], blocks[1:]
@@ -646,13 +650,18 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
 def _details_item(text: str, item: list[Paragraph], row: Paragraph, rules: SegmentRules) -> bool:
     """True when ``row`` is a table row or a short dated line under a numbered item whose text
     tells of one activity (三、疏散演练 / 本次共组织演练4场，安排如下： / 日期｜地点｜人数 / 11月9日｜…;
-    四、银发课堂 / 街道开设防诈课堂…… / 9月8日　第1期：…): the rows are its sessions. (Under a short
-    line that only announces them, 开展活动如下：, they are activities.)"""
+    四、银发课堂 / 街道开设防诈课堂，共办三期： / 9月8日　第1期：…): the rows are its sessions. Dated
+    lines must follow a line announcing sessions (共办三期：, en las siguientes fechas:), not
+    activities (开展活动如下：); under a short line that only announces them, rows are activities."""
     head = item[0]
     if not (head.numbered and head.marker_kind != rules.table_row_kind and row.marker_kind != head.marker_kind
             and _tells_of_activity(text, item[1:], rules)):
         return False
-    return row.marker_kind == rules.table_row_kind or _is_session_line(text, row, rules)
+    if row.marker_kind == rules.table_row_kind:
+        return True
+    last = item[-1]
+    return _is_session_line(text, row, rules) and (
+        _is_session_line(text, last, rules) or bool(rules.sessions_announced.search(text, last.start, last.end)))
 
 
 def _is_session_line(text: str, p: Paragraph, rules: SegmentRules) -> bool:
