@@ -105,6 +105,7 @@ class SegmentRules:
         self.rows_total = compile_pattern(data.get("rows_total") or r"(?!)")
         self.sessions_announced = compile_pattern(data.get("sessions_announced") or r"(?!)")
         self.sign_off_month = compile_pattern(data.get("sign_off_month") or r"(?!)", parts)
+        self.session_date = compile_pattern(data.get("session_date") or r"(?!)", parts)
         self.table_row_kind = len(self.item_markers)  # the marker kind of table rows, after every item marker
         self.bullet_kind = self.table_row_kind + 1  # the marker kind of long bullets listed under an item
         self.field_block_kind = self.bullet_kind + 1  # the marker kind of blocks of labelled fields
@@ -582,13 +583,19 @@ def _has_items(paragraphs: list[Paragraph]) -> bool:
 
 
 def _lists_items(section: list[Paragraph], text: str, rules: SegmentRules) -> bool:
-    """True when the body of a section lists items: numbered ones, or the rows of a table that
-    is not the detail of a text above it (講座詳情如下： then a row per session)."""
-    kinds = [p.marker_kind if p.role == "item" else None for p in section]
-    if any(k is not None and k != rules.table_row_kind for k in kinds):
-        return True
-    return rules.table_row_kind in kinds and not _tells_of_activity(
-        text, section[:kinds.index(rules.table_row_kind)], rules)
+    """True when the body of a section lists items: numbered ones, or the rows of a table or the
+    dated lines that are not the detail of a text above it (講座詳情如下： then a row per session;
+    本季派發日期及地點如下： then a dated line per session)."""
+    items = [i for i, p in enumerate(section) if p.role == "item"]
+    if not items:
+        return False
+    before = section[:items[0]]
+    if all(section[i].marker_kind == rules.table_row_kind for i in items):
+        return not _tells_of_activity(text, before, rules)
+    # dated lines under a text announcing one activity's sessions (派发日期及地点如下：)
+    sessions = before and rules.sessions_announced.search(text, before[-1].start, before[-1].end) and all(
+        section[i].marker_kind == rules.table_row_kind or _is_session_line(text, section[i], rules) for i in items)
+    return not (sessions and _tells_of_activity(text, before, rules))
 
 
 def _tells_of_activity(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> bool:
@@ -667,8 +674,10 @@ def _details_item(text: str, item: list[Paragraph], row: Paragraph, rules: Segme
 def _is_session_line(text: str, p: Paragraph, rules: SegmentRules) -> bool:
     """True for a heading-length line that opens with a date (9月8日　第1期：…; – Lunes 19: colonia …)."""
     start = max(p.start, p.marker_end)
-    line = Paragraph(start, p.end) if start > p.start else p
-    return p.end - start <= rules.heading_max and _opens_with_date(text, line, rules)
+    if bullet := rules.bullet_item.match(text[start:p.end]):
+        start += bullet.end()
+    return p.end - start <= rules.heading_max and (
+        _opens_with_date(text, Paragraph(start, p.end), rules) or bool(rules.session_date.match(text[start:p.end])))
 
 
 def _awaits_body(text: str, item: list[Paragraph], rules: SegmentRules) -> bool:
