@@ -93,7 +93,7 @@ class Found:
     rrule: str | None = None
     days: int | None = None  # a range of this many days from ``first``
     swappable: bool = False  # numeric day and month may be read either way
-    background: bool = False  # a birth or founding date: anchors nothing after it
+    background: bool = False  # a birth or founding date, a year compared with: anchors nothing after it
     order: str | None = None  # slash dates: "dm" (19/10), "md" (10/19), "?" (5/10), None (not a slash date)
 
     @property
@@ -187,6 +187,7 @@ class DateRules:
         self.heading_year = compile_pattern(data.get("heading_year") or r"(?!)")
         self.annual_year = compile_pattern(data["annual_year"]) if data.get("annual_year") else None
         self.background = compiled(data.get("background_after"))
+        self.background_before = compiled(data.get("background_before"), r"\Z")
         masked = data.get("masked", "[xX]")  # a masked digit: 20××, 20xx
         self.masked = re.compile(rf"^(?:{masked}|\d)*{masked}(?:{masked}|\d)*$")
         self.roc_offset = int(data.get("roc_offset", 1911))
@@ -271,7 +272,8 @@ class DateRules:
         found = self.interpret(m, rule, language)
         if found:
             found.end = end
-            found.background = bool(self.background and self.background.match(text, end, limit))
+            found.background = bool((self.background and self.background.match(text, end, limit))
+                                    or (self.background_before and self.background_before.search(text, left, start)))
         return found
 
     def _join_after(self, text: str, found: Found, limit: int) -> None:
