@@ -737,12 +737,15 @@ def document_year(found: list[Found], head: str, heading_year: re.Pattern[str],
                   annual: re.Pattern[str] | None = None) -> int | None:
     """The year a document states before its first record (title, subtitle: ``Memoria 2023``;
     the latest one, since a founding year may stand there too), or None. A year the heading names
-    as the report's own (112年度) wins over the date it was submitted on (提报113年1月份大会)."""
+    as the report's own (112年度) wins over the date it was submitted on (提报113年1月份大会), and a
+    year of the title over the full date of a page's date line."""
     stated = [f for f in found if f.start < len(head) and f.first.explicit and isinstance(f.first.year, int)]
     own = [f.first.year for f in stated if annual and annual.search(head, f.start, f.end)]
     if own:
         return max(own)
-    years = [f.first.year for f in stated] + [int(m.group(0)) for m in heading_year.finditer(head)]
+    # a full date there is the page's (发布时间：2024-01-08): the title's year wins over it
+    titled = [f.first.year for f in stated if f.first.day is None or f.last is not None]
+    years = (titled or [f.first.year for f in stated]) + [int(m.group(0)) for m in heading_year.finditer(head)]
     return max(years, default=None)
 
 
