@@ -357,13 +357,14 @@ class CountRules:
         blocked = _Spans(skip + self.rejected_spans(body, windows, starts) + list(names.values()))
         local: dict[str, str] | None = None
         mentions: list[Mention] = []
+        names_end = frozenset(end for _, end in skip)  # where a date or a place ends
         accepted = (f for f in matched if self.accept(body, f, blocked) and body[f.num_start:f.end] not in names)
         for found in self.longest_first(accepted):
             if len(mentions) >= self.max_mentions:
                 break
             if local is None and self.may_be_money(found):
                 local = self.local_currencies(body)
-            attrs = self.describe(body, found, local or {}, mentions)
+            attrs = self.describe(body, found, local or {}, mentions, names_end)
             if attrs is not None:
                 mentions.append(Mention(found.start, self.span_end(found, attrs["category"]), attrs))
         mentions.extend(self.ellipses(body, bare, mentions, blocked))
@@ -462,8 +463,9 @@ class CountRules:
 
     # ------------------------------------------------------------ meaning
     def describe(self, text: str, found: _Found, local: dict[str, str],
-                 previous: list[Mention]) -> dict[str, Any] | None:
-        """The contract fields of one match, or None when it has no usable value."""
+                 previous: list[Mention], names_end: frozenset[int] = frozenset()) -> dict[str, Any] | None:
+        """The contract fields of one match, or None when it has no usable value (``names_end``:
+        where the names of places and dates end)."""
         g = found.match.groupdict()
         value = self.value_of(g)
         if not value:
@@ -473,7 +475,7 @@ class CountRules:
         category = self.units.get(self.fold(unit), "other") if unit else ("money" if symbol else "other")
         counted = None
         if unit and self.nouns:
-            counted, category = self.counted_noun(text, found, unit, category)
+            counted, category = self.counted_noun(text, found, unit, category, names_end)
             if counted is None and unit in self.classifiers and previous:
                 counted, category = self.subset_of(text, found, previous[-1], category)
         elif unit:
@@ -607,15 +609,20 @@ class CountRules:
         word = next((v for v in last.groupdict().values() if v), None) if last else None
         return self.per_words.get(self.fold(word)) if word else None
 
-    def counted_noun(self, text: str, found: _Found, unit: str, category: str) -> tuple[_Noun | None, str]:
+    def counted_noun(self, text: str, found: _Found, unit: str, category: str,
+                     names_end: frozenset[int] = frozenset()) -> tuple[_Noun | None, str]:
         """The counted noun and the category: a classifier (个, 家) takes its noun's category; another
         unit keeps its own and only accepts a noun of that category (30人参加培训: no counted noun),
         or of a category it regroups (30组家庭: households). A classifier after a noun no table
         knows, at the end of its clause, takes the `noun_before` category (插座2个: items); one
-        with no noun at all takes its clause's topic (据点……已有90处)."""
+        with no noun at all takes its clause's topic (据点……已有90处). A place's name right before
+        the number is where, not what, it counts (其中马家坪村146座)."""
         classifier = unit in self.classifiers
         regrouped = self.regrouping.get(unit, set())
-        for noun in (self.counted_after(text, found.end), self.counted_before(text, found.start)):
+        before = self.counted_before(text, found.start)
+        if before and before.end in names_end:
+            before = None
+        for noun in (self.counted_after(text, found.end), before):
             if noun and (classifier or noun.category == category or noun.category in regrouped):
                 return noun, category if noun.category == category else noun.category
         if self.noun_before.applies(text, found, unit):

@@ -114,3 +114,15 @@ def test_item_numbers_are_no_counts(text, marker):
     counts = [c for record in extract(text).records for c in record.counts]
     assert counts, "the item's own counts are still found"
     assert not any(c.text.startswith(marker) for c in counts)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("工作总结\n一、改厕\n全年新建卫生厕所412座，其中马家坪村146座、杏树岔村98座。\n",
+     [(412, "items"), (146, "items"), (98, "items")]),
+    ("工作总结\n一、市集\n来自阳光社区的12家商户设摊，枫林社区3个小组参加。\n", [(12, "organizations"), (3, "groups")]),
+])
+def test_a_place_named_before_the_number_is_no_counted_noun(text, expected):
+    from extractor import extract
+
+    counts = [(c.value, c.category) for record in extract(text).records for c in record.counts]
+    assert counts == expected
