@@ -103,7 +103,7 @@ class SegmentRules:
         self.table_rows = compiled("table_rows")
         self.table_detail_min = int(data.get("table_detail_min", 20))
         self.rows_total = compile_pattern(data.get("rows_total") or r"(?!)")
-        self.item_sequel = compile_pattern(data.get("item_sequel") or r"(?!)")
+        self.item_sequel = compile_pattern(data.get("item_sequel") or r"(?!)", parts)
         self.sessions_announced = compile_pattern(data.get("sessions_announced") or r"(?!)")
         self.sign_off_month = compile_pattern(data.get("sign_off_month") or r"(?!)", parts)
         self.session_date = compile_pattern(data.get("session_date") or r"(?!)", parts)
@@ -804,8 +804,8 @@ def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules,
         keep += 1  # … En total, 348 mujeres recibieron el apoyo.
     # a later paragraph that goes on telling of the activity with its figures (此外，社区还……共42人;
     # Además, …) keeps those before it
-    sequels = [i for i in range(keep, len(group)) if rules.item_sequel.match(text, group[i].start)
-               and _has_digit(text[group[i].start:group[i].end])]
+    sequels = [i for i in range(keep, len(group)) if _has_digit(text[group[i].start:group[i].end]) and (
+        rules.item_sequel.match(text, group[i].start) or _opens_with_date(text, group[i], rules))]
     if sequels:
         keep = sequels[-1] + 1
     return group[:keep]
