@@ -583,6 +583,9 @@ def _has_items(paragraphs: list[Paragraph]) -> bool:
     return any(p.role == "item" for p in paragraphs)
 
 
+_ANNOUNCEMENT_TAIL = 80  # characters at the end of a paragraph that may announce its sessions
+
+
 def _lists_items(section: list[Paragraph], text: str, rules: SegmentRules) -> bool:
     """True when the body of a section lists items: numbered ones, or the rows of a table or the
     dated lines that are not the detail of a text above it (講座詳情如下： then a row per session;
@@ -594,7 +597,7 @@ def _lists_items(section: list[Paragraph], text: str, rules: SegmentRules) -> bo
     if all(section[i].marker_kind == rules.table_row_kind for i in items):
         return not _tells_of_activity(text, before, rules)
     # dated lines under a text announcing one activity's sessions (派发日期及地点如下：)
-    sessions = before and rules.sessions_announced.search(text, before[-1].start, before[-1].end) and all(
+    sessions = before and _announces_sessions(text, before[-1], rules) and all(
         section[i].marker_kind == rules.table_row_kind or _is_session_line(text, section[i], rules) for i in items)
     return not (sessions and _tells_of_activity(text, before, rules))
 
@@ -669,7 +672,13 @@ def _details_item(text: str, item: list[Paragraph], row: Paragraph, rules: Segme
         return True
     last = item[-1]
     return _is_session_line(text, row, rules) and (
-        _is_session_line(text, last, rules) or bool(rules.sessions_announced.search(text, last.start, last.end)))
+        _is_session_line(text, last, rules) or _announces_sessions(text, last, rules))
+
+
+def _announces_sessions(text: str, p: Paragraph, rules: SegmentRules) -> bool:
+    """True when ``p`` ends announcing the sessions of one activity (共办三期：, 本季派发日期及地点如下：)."""
+    # (the announcement ends the paragraph: only its tail is searched, in bounded time)
+    return bool(rules.sessions_announced.search(text, max(p.start, p.end - _ANNOUNCEMENT_TAIL), p.end))
 
 
 def _is_session_line(text: str, p: Paragraph, rules: SegmentRules) -> bool:
