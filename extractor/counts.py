@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .mention import Mention, doc_text
+from .mention import Mention, Spans, doc_text
 from .resources import compile_pattern, load_patterns, word_alternation, words_to_number
 
 if TYPE_CHECKING:
@@ -354,7 +354,7 @@ class CountRules:
         numbers = [(f.num_start, f.num_end) for f in matched] + [m.span("num") for m in bare]
         windows = self.reject_windows(body, numbers)
         names = {m.group(0): (m.start(), m.end()) for m in _scan(self.names, body, windows)} if self.names else {}
-        blocked = _Spans(skip + self.rejected_spans(body, windows, starts) + list(names.values()))
+        blocked = Spans(skip + self.rejected_spans(body, windows, starts) + list(names.values()))
         local: dict[str, str] | None = None
         mentions: list[Mention] = []
         names_end = frozenset(end for _, end in skip)  # where a date or a place ends
@@ -368,7 +368,7 @@ class CountRules:
             if attrs is not None:
                 mentions.append(Mention(found.start, self.span_end(found, attrs["category"]), attrs))
         mentions.extend(self.ellipses(body, bare, mentions, blocked))
-        mentions.extend(self.table_cells(body, _Spans(skip + [(m.start, m.end) for m in mentions])))
+        mentions.extend(self.table_cells(body, Spans(skip + [(m.start, m.end) for m in mentions])))
         mentions.sort(key=lambda m: m.start)
         render = render or (lambda s, e: text[s:e])
         for m in mentions:
@@ -450,7 +450,7 @@ class CountRules:
             kept.append(f)
         return kept
 
-    def accept(self, text: str, found: _Found, blocked: _Spans) -> bool:
+    def accept(self, text: str, found: _Found, blocked: Spans) -> bool:
         """False for an article, or a number inside a rejected, date or community span."""
         if blocked.overlaps(found.num_start, found.num_end):
             return False
@@ -698,11 +698,11 @@ class CountRules:
 
     # ------------------------------------------------------------ ellipsis
     def ellipses(self, text: str, bare: list[re.Match[str]], mentions: list[Mention],
-                 blocked: _Spans) -> list[Mention]:
+                 blocked: Spans) -> list[Mention]:
         """Bare numbers repeating the unit of the count before them in the same sentence."""
         if self.ellipsis is None or not mentions:
             return []
-        taken = _Spans([(m.start, m.end) for m in mentions])
+        taken = Spans([(m.start, m.end) for m in mentions])
         ordered = sorted(mentions, key=lambda m: m.end)
         ends = [m.end for m in ordered]
         out: list[Mention] = []
@@ -730,7 +730,7 @@ class CountRules:
         return out
 
     # ------------------------------------------------------------ tables
-    def table_cells(self, text: str, taken: _Spans) -> list[Mention]:
+    def table_cells(self, text: str, taken: Spans) -> list[Mention]:
         """Bare numbers under the column headers of a flattened table that say what they count
         (序号 社区名称 活动场次 参与人次 over 1 东风社区 68 5,230: 68 events, 5,230 people)."""
         if not self.table_headers or "\n" not in text:
@@ -793,25 +793,6 @@ def _scan(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]):
     """``rx.finditer`` over each window of ``text`` (look-behinds still see the text before a chunk)."""
     for lo, hi in windows:
         yield from rx.finditer(text, lo, hi)
-
-
-class _Spans:
-    """Disjoint, sorted union of spans, for fast overlap tests."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        merged: list[list[int]] = []
-        for s, e in sorted(spans):
-            if merged and s <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], e)
-            else:
-                merged.append([s, e])
-        self.starts = [s for s, _ in merged]
-        self.ends = [e for _, e in merged]
-
-    def overlaps(self, start: int, end: int) -> bool:
-        """True when ``[start, end)`` shares a character with one of the spans."""
-        i = bisect_left(self.starts, end)
-        return i > 0 and self.ends[i - 1] > start
 
 
 @cache

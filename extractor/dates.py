@@ -30,7 +30,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .mention import Mention, doc_text, overlaps_any
+from .mention import Mention, Spans, doc_text
 from .resources import compile_pattern, load_patterns, words_to_number
 
 MASK = "X"
@@ -213,6 +213,7 @@ class DateRules:
         limit = len(text) if limit is None else limit
         candidates: list[tuple[Found, int]] = []
         windows: dict[Any, list[tuple[int, int]]] = {}
+        avoided = Spans([(m.start, m.end) for m in avoid or []])
         for index, rule in enumerate(self.rules):
             if rule.near not in windows:
                 windows[rule.near] = self._windows(text, rule.near, limit)
@@ -223,7 +224,7 @@ class DateRules:
                     if m is None:
                         break
                     found = self._accept(text, m, rule, language, limit)
-                    if found is None or (avoid and overlaps_any(found.start, found.end, avoid)):
+                    if found is None or avoided.overlaps(found.start, found.end):
                         pos = m.start() + 1
                         continue
                     candidates.append((found, index))

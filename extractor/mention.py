@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +25,23 @@ class Mention:
         return self.start < other.end and other.start < self.end
 
 
-def overlaps_any(start: int, end: int, mentions: list[Mention]) -> bool:
-    """True when ``[start, end)`` shares a character with any of ``mentions``."""
-    return any(start < m.end and m.start < end for m in mentions)
+class Spans:
+    """Disjoint, sorted union of spans, for overlap tests in logarithmic time."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for s, e in sorted(spans):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` shares a character with one of the spans."""
+        i = bisect_left(self.starts, end)
+        return i > 0 and self.ends[i - 1] > start
 
 
 def doc_text(doc: Any) -> str:
