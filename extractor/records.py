@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -97,11 +98,13 @@ def build_document(doc, source: str | None = None, warnings: list[str] | None = 
     layout = doc._.layout
     stem = _stem(source)
     title = _clean_text(norm, *layout.title) if layout.title else None
-    per_kind = {"dates": doc._.dates or [], "communities": doc._.communities or [], "counts": doc._.counts or []}
+    per_kind = {k: _by_start(ms or []) for k, ms in
+                (("dates", doc._.dates), ("communities", doc._.communities), ("counts", doc._.counts))}
     records = []
     for seg in layout.segments:
         rec_id = f"{stem}#{seg.report}" + (f".{seg.item}" if seg.item is not None else "")
-        inside = {k: [m for m in ms if seg.start <= m.start < seg.end] for k, ms in per_kind.items()}
+        inside = {k: ms[bisect_left(starts, seg.start):bisect_left(starts, seg.end)]
+                  for k, (ms, starts) in per_kind.items()}
         records.append(Record(
             id=rec_id,
             kind=seg.kind,
@@ -117,6 +120,12 @@ def build_document(doc, source: str | None = None, warnings: list[str] | None = 
         ))
     return Document(source=source, language=norm.language, title=title, records=records,
                     warnings=list(warnings or []))
+
+
+def _by_start(mentions: list[Mention]) -> tuple[list[Mention], list[int]]:
+    """``mentions`` in text order (a stable sort) and their starts, for slicing by offset."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    return ordered, [m.start for m in ordered]
 
 
 def _evidence(norm, mention: Mention, model: type[Evidence]):

@@ -15,9 +15,10 @@ closing remarks, which produce no record. All offsets are indices into the norma
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
-from itertools import groupby, pairwise
+from itertools import groupby, islice, pairwise
 from typing import Any
 
 from spacy.language import Language
@@ -602,7 +603,7 @@ def _lists_items(section: list[Paragraph], text: str, rules: SegmentRules) -> bo
     return not (sessions and _tells_of_activity(text, before, rules))
 
 
-def _tells_of_activity(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> bool:
+def _tells_of_activity(text: str, paragraphs: Iterable[Paragraph], rules: SegmentRules) -> bool:
     """True when one of ``paragraphs`` is a text (no table row) long enough to tell of an activity,
     not just announce a list (开展活动如下：)."""
     return any(p.role == "text" and p.end - p.start >= rules.table_detail_min and not _is_table_row(text, p)
@@ -666,7 +667,7 @@ def _details_item(text: str, item: list[Paragraph], row: Paragraph, rules: Segme
     activities (开展活动如下：); under a short line that only announces them, rows are activities."""
     head = item[0]
     if not (head.numbered and head.marker_kind != rules.table_row_kind and row.marker_kind != head.marker_kind
-            and _tells_of_activity(text, item[1:], rules)):
+            and _tells_of_activity(text, islice(item, 1, None), rules)):
         return False
     if row.marker_kind == rules.table_row_kind:
         return True
