@@ -50,6 +50,8 @@ HOSTILE = {
     "×× ×250k (zh)": ("××", "zh-Hans"),
     "1 MB line, zh": ("居民参加活动志愿者服务社区花园清洁宣传", None),
     "1 MB line, es": ("vecinos de la colonia participaron en la jornada ", None),
+    "dated rows ×18k, es": ("- martes 26 de marzo: colonia Las Flores, 420 despensas;\n", None),
+    "numbered items ×13k, zh": ("1、社区开展活动\n9月8日，社区开展活动，参加居民30人。\n", None),
 }
 HOSTILE_SIZE = 1_000_000
 STAGE_ORDER = ["normalize", "make_doc", "segment", "communities", "dates", "counts", "activities", "records"]

@@ -30,11 +30,14 @@ HOSTILE = {
     "masks": ("××", "zh-Hans"),
     "line-zh": ("居民参加活动志愿者服务社区花园清洁宣传", None),
     "line-es": ("vecinos de la colonia participaron en la jornada ", None),
+    # many lines: dated rows of one activity, and numbered items each with a record of its own
+    "dated-rows-es": ("- martes 26 de marzo: colonia Las Flores, 420 despensas;\n", None),
+    "items-zh": ("1、社区开展活动\n9月8日，社区开展活动，参加居民30人。\n", None),
 }
 
 
 def hostile_text(unit: str, size: int = SIZE) -> str:
-    """``unit`` repeated to about ``size`` bytes of UTF-8, in one line."""
+    """``unit`` repeated to about ``size`` bytes of UTF-8 (one line unless ``unit`` ends one)."""
     return unit * max(1, size // len(unit.encode("utf-8")))
 
 
