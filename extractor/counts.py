@@ -368,6 +368,7 @@ class CountRules:
             if attrs is not None:
                 mentions.append(Mention(found.start, self.span_end(found, attrs["category"]), attrs))
         mentions.extend(self.ellipses(body, bare, mentions, blocked))
+        self.nouns_from_headers(body, mentions)
         mentions.extend(self.table_cells(body, Spans(skip + [(m.start, m.end) for m in mentions])))
         mentions.sort(key=lambda m: m.start)
         render = render or (lambda s, e: text[s:e])
@@ -764,6 +765,29 @@ class CountRules:
                                 attrs["currency"] = currency
                         out.append(Mention(s, e, attrs))
         return out[: self.max_mentions]
+
+    def nouns_from_headers(self, text: str, mentions: list[Mention]) -> None:
+        """A classifier count with no noun in a cell of a flattened table takes the noun its column's
+        header names (安装扶手｜LED感应夜灯 over 42支｜60盏: 扶手, items)."""
+        if not self.nouns or "|" not in text:
+            return
+        open_cells = {m.start: m for m in mentions if "counted" not in m.attrs and m.attrs["unit"] in self.classifiers}
+        if not open_cells:
+            return
+        header: list[tuple[int, int]] = []
+        for line in re.finditer(r"[^\n]+", text):
+            cells = self.table_columns(text, *line.span()) if "|" in line.group() else []
+            if len(cells) < 2:
+                header = []
+            elif not any(ch.isdigit() for ch in line.group()):
+                header = cells
+            elif len(cells) == len(header):
+                for (s, _), (hs, he) in zip(cells, header, strict=True):
+                    mention = open_cells.get(s)
+                    noun = mention and self.noun_re.search(text, hs, he)
+                    if noun:
+                        mention.attrs["category"] = self.nouns[noun.group(0)]
+                        mention.attrs["counted"] = noun.span()
 
     def table_columns(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """The cells of one line of a flattened table (split at bars, or at spaces where the data says so)."""
