@@ -312,6 +312,7 @@ class CountRules:
         self.ellipsis_window = int(data.get("ellipsis_window", 200))
         self.ellipsis_skips = set(data.get("ellipsis_skips", []))
         self.sentence_break = compile_pattern(data.get("sentence_break", r"[.!?。！？]|\n"), parts, self.flags)
+        self.ellipsis_anaphora = compile_pattern(data.get("ellipsis_anaphora") or r"(?!)", parts, self.flags)
         self.per_before = compile_pattern(data["per_before"], parts, self.flags) if data.get("per_before") else None
         self.article_cue = compile_pattern(data.get("article_cue_before") or "(?!)", parts, self.flags)
         self.noun_re = compile_pattern(trie_alternation(list(self.nouns)))
@@ -700,7 +701,8 @@ class CountRules:
     # ------------------------------------------------------------ ellipsis
     def ellipses(self, text: str, bare: list[re.Match[str]], mentions: list[Mention],
                  blocked: Spans) -> list[Mention]:
-        """Bare numbers repeating the unit of the count before them in the same sentence."""
+        """Bare numbers repeating the unit of the count before them in the same sentence (or before
+        it, for one that points back to it: 26 de ellas)."""
         if self.ellipsis is None or not mentions:
             return []
         taken = Spans([(m.start, m.end) for m in mentions])
@@ -720,8 +722,8 @@ class CountRules:
                 continue
             if anchor.attrs.get("category") in self.ellipsis_skips:
                 continue  # (an amount is no unit a bare number repeats: $3,500 para 10 de ellas)
-            if self.sentence_break.search(text, anchor.end, s):
-                continue
+            if self.sentence_break.search(text, anchor.end, s) and not self.ellipsis_anaphora.match(text, e):
+                continue  # (but "26 de ellas" points back across the sentence: Casi 30 madres … Al final, 26 de ellas)
             value = self.read_number(m.group("num"))
             if not value:
                 continue
