@@ -787,7 +787,8 @@ class CountRules:
                 for (s, _), (hs, he) in zip(cells, header, strict=True):
                     mention = open_cells.get(s)
                     noun = mention and self.noun_re.search(text, hs, he)
-                    if noun:
+                    # (a thing the column counts, not whom: 人数／数量 over 2处)
+                    if noun and self.nouns[noun.group(0)] in self.topic_categories:
                         mention.attrs["category"] = self.nouns[noun.group(0)]
                         mention.attrs["counted"] = noun.span()
 
