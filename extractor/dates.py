@@ -93,6 +93,7 @@ class Found:
     rrule: str | None = None
     days: int | None = None  # a range of this many days from ``first``
     swappable: bool = False  # numeric day and month may be read either way
+    pair: bool = False  # its two ends are two dates of their own
     background: bool = False  # a birth or founding date, a year compared with: anchors nothing after it
     order: str | None = None  # slash dates: "dm" (19/10), "md" (10/19), "?" (5/10), None (not a slash date)
 
@@ -114,6 +115,7 @@ class Rule:
     unit: str | None = None
     swappable: bool = False
     max_days: int | None = None  # a range of days kept only when this short (el 5 y 6 de junio)
+    pair: bool = False  # two days named, two dates (el 21 y 22 de octubre), not one range
     before: re.Pattern[str] | None = None
     not_before: re.Pattern[str] | None = None
     not_after: re.Pattern[str] | None = None
@@ -174,6 +176,7 @@ class DateRules:
             Rule(name=r["name"], regex=compiled(r["regex"]), freq=r.get("freq"), interval=r.get("interval"),
                  rrule=r.get("rrule"),
                  unit=r.get("unit"), swappable=bool(r.get("swappable")), max_days=r.get("max_days"),
+                 pair=bool(r.get("pair")),
                  before=compiled(r.get("before"), r"\Z"), not_before=compiled(r.get("not_before"), r"\Z"),
                  not_after=compiled(r.get("not_after")), near=compiled(r.get("near")))
             for r in data.get("rules", [])
@@ -305,7 +308,7 @@ class DateRules:
     def interpret(self, m: re.Match[str], rule: Rule, language: str) -> Found | None:
         """The underspecified value of one match, or None when a part is impossible."""
         first, last = When(unit=rule.unit), When()
-        found = Found(m.start(), m.end(), rule.name, first, swappable=rule.swappable)
+        found = Found(m.start(), m.end(), rule.name, first, swappable=rule.swappable, pair=rule.pair)
         recurrence: dict[str, Any] = {}
         has_last = False
         groups = m.groupdict()
@@ -472,8 +475,9 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading
         _remember(ctx, f, segment, in_activity)
         start = timex(f.first)
         end = timex(f.last) if f.last else None
-        if f.last and f.first.mod and f.last.mod:
-            # 4月上旬至5月底: each end is a part of its own month, which one range cannot say
+        if f.last and (f.pair or (f.first.mod and f.last.mod)):
+            # 4月上旬至5月底: each end is a part of its own month, which one range cannot say;
+            # el 21 y 22 de octubre: two days, each a date
             mentions.extend(Mention(f.start, f.end, {"start": timex(w), "end": None, "mod": w.mod, "rrule": None})
                             for w in (f.first, f.last))
             continue
