@@ -786,8 +786,10 @@ def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules,
                      earlier: list[list[Paragraph]]) -> list[Paragraph]:
     """The last item of a report: its heading and one body paragraph (or its run of field lines:
     日期：… 人數：… 內容：…, and the body under them when the earlier items have one), then the
-    bullets of the kind the earlier items' bodies list their results with (‧ 共有義工856名…); the
-    rest is closing remarks."""
+    bullets of the kind the earlier items' bodies list their results with (‧ 共有義工856名…), the
+    table rows or dated lines its text announces with the line summing them up, and the
+    paragraphs up to a later one that goes on with figures (此外，…共42人); the rest is closing
+    remarks."""
     keep = 2 if _is_heading(text, group[0], rules) else 1
 
     def is_field(p: Paragraph) -> bool:
