@@ -29,6 +29,7 @@ from .resources import compile_pattern, load_patterns
 
 _LABEL_END = re.compile("[:：|]")  # where the first column of a table row ends
 _LABEL_COLON = re.compile("[:：]")  # where the label of a labelled item ends
+_ANNOUNCEMENT_TAIL = 80  # characters at the end of a paragraph that may announce its sessions
 # (a post's headline may end with emoji after its exclamation: 📢 ¡GRACIAS POR PARTICIPAR! 🙌)
 _HEADLINE_EXCLAMATION = re.compile(r"[!！]+([】」』)）]*(?:\s*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F])*)\s*$")
 
@@ -582,9 +583,6 @@ def _split_sections(body: list[Paragraph]) -> list[list[Paragraph]]:
 
 def _has_items(paragraphs: list[Paragraph]) -> bool:
     return any(p.role == "item" for p in paragraphs)
-
-
-_ANNOUNCEMENT_TAIL = 80  # characters at the end of a paragraph that may announce its sessions
 
 
 def _lists_items(section: list[Paragraph], text: str, rules: SegmentRules) -> bool:
