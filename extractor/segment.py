@@ -112,6 +112,8 @@ class SegmentRules:
         self.table_row_kind = len(self.item_markers)  # the marker kind of table rows, after every item marker
         self.bullet_kind = self.table_row_kind + 1  # the marker kind of long bullets listed under an item
         self.field_block_kind = self.bullet_kind + 1  # the marker kind of blocks of labelled fields
+        self.inner_section_kind = self.field_block_kind + 1  # the marker kind of sections under an upper item
+        self.upper_item = compile_pattern(data.get("upper_items") or r"(?!)", parts)
         self.news_paragraph = compile_pattern(data.get("news_paragraph") or r"(?!)", parts)
         self.not_news = compile_pattern(data.get("not_news_opening") or r"(?!)", parts)
         self.news_paragraph_min = int(data.get("news_paragraph_min", 80))
@@ -171,6 +173,7 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
             p.role = "item"
             p.marker_end = p.start + item.end()
             p.marker_kind = kind
+    _demote_inner_sections(text, paragraphs, rules)
     _unmark_bullet_sections(text, paragraphs, rules)
     _unmark_diary_dates(text, paragraphs, rules)
     _mark_index_lists(text, paragraphs, rules)
@@ -182,6 +185,23 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
     _unmark_lone_first_item(paragraphs)
     _mark_field_blocks(text, paragraphs, rules)
     _mark_table_rows(text, paragraphs, rules)
+
+
+def _demote_inner_sections(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
+    """Part sections (【一】) under an item of the upper level (壹、 … 贰、办理情形 / 【一】… 【七】 /
+    叁、…) are the sub-items of that item; they stand above it (are parts of their own) only when
+    the upper numbering starts again after them."""
+    upper = [(i, m.group(1)) for i, p in enumerate(paragraphs)
+             if p.role == "item" and (m := rules.upper_item.match(text[p.start:p.end]))]
+    if not upper:
+        return
+    first_number = upper[0][1]
+    for i, p in enumerate(paragraphs[upper[0][0] + 1:], start=upper[0][0] + 1):
+        if p.role != "section" or not p.opens_part:
+            continue
+        following = next((number for j, number in upper if j > i), None)
+        if following != first_number:
+            p.role, p.opens_part, p.marker_kind = "item", False, rules.inner_section_kind
 
 
 def _unmark_bullet_sections(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
