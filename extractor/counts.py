@@ -786,7 +786,7 @@ class CountRules:
             elif len(cells) == len(header):
                 for (s, _), (hs, he) in zip(cells, header, strict=True):
                     mention = open_cells.get(s)
-                    noun = mention and self.noun_re.search(text, hs, he)
+                    noun = mention and self.head_noun(text, hs, he)
                     # (a thing the column counts, not whom: 人数／数量 over 2处)
                     if noun and self.nouns[noun.group(0)] in self.topic_categories:
                         mention.attrs["category"] = self.nouns[noun.group(0)]
@@ -807,12 +807,20 @@ class CountRules:
             cells.append((pos, end))
         return cells
 
+    def head_noun(self, text: str, start: int, end: int) -> re.Match[str] | None:
+        """The last known noun of ``text[start:end]``: the head of a header (楼栋服务小组 -> 小组)."""
+        found = list(self.noun_re.finditer(text, start, end))
+        return found[-1] if found else None
+
     def column_category(self, header: str) -> tuple[str, str | None] | None:
         """The category a column header names and the unit it gives its cells (参与人次: people;
-        金额（元）: money in 元), or None."""
+        金额（元）: money in 元; 小组（个）: the noun's category), or None."""
         for rx, category in self.table_headers:
             if m := rx.search(header):
-                return category, m.groupdict().get("unit")
+                unit = m.groupdict().get("unit")
+                if unit in self.classifiers and (noun := self.head_noun(header, 0, len(header))):
+                    category = self.nouns[noun.group(0)]
+                return category, unit
         return None
 
 
