@@ -739,19 +739,28 @@ def date_rules(lang: str) -> DateRules:
 
 
 def document_year(found: list[Found], head: str, heading_year: re.Pattern[str],
-                  annual: re.Pattern[str] | None = None) -> int | None:
+                  annual: re.Pattern[str] | None = None, roc_offset: int | None = None) -> int | None:
     """The year a document states before its first record (title, subtitle: ``Memoria 2023``;
     the latest one, since a founding year may stand there too), or None. A year the heading names
     as the report's own (112年度) wins over the date it was submitted on (提报113年1月份大会), and a
-    year of the title over the full date of a page's date line."""
+    year of the title over the full date of a page's date line. ``roc_offset`` reads the bare ROC
+    years of the heading (翠湖里113年「…」成果报告: the ``roc`` group of ``heading_year``)."""
     stated = [f for f in found if f.start < len(head) and f.first.explicit and isinstance(f.first.year, int)]
     own = [f.first.year for f in stated if annual and annual.search(head, f.start, f.end)]
     if own:
         return max(own)
     # a full date there is the page's (发布时间：2024-01-08): the title's year wins over it
     titled = [f.first.year for f in stated if f.first.day is None or f.last is not None]
-    years = (titled or [f.first.year for f in stated]) + [int(m.group(0)) for m in heading_year.finditer(head)]
+    years = (titled or [f.first.year for f in stated]) + [
+        year for m in heading_year.finditer(head) if (year := _heading_year(m, roc_offset)) is not None]
     return max(years, default=None)
+
+
+def _heading_year(m: re.Match[str], roc_offset: int | None) -> int | None:
+    roc = m.groupdict().get("roc")
+    if roc is None:
+        return int(m.group(0))
+    return int(roc) + roc_offset if roc_offset is not None else None
 
 
 def reports_locator(segments):
@@ -804,8 +813,9 @@ class Finder:
     def set_annotations(self, doc: Doc, found: list[Found]) -> None:
         """Anchor ``found`` per report and store the mentions on ``doc._.dates``."""
         layout = doc._.layout
+        roc_offset = self.rules.roc_offset if doc._.norm.language in self.rules.roc_languages else None
         year = document_year(found, doc_text(doc)[:layout.head_end] if layout else "", self.rules.heading_year,
-                             self.rules.annual_year)
+                             self.rules.annual_year, roc_offset)
         stated = year is not None
         if year is None and doc._.reference_date:
             year = doc._.reference_date.year
