@@ -313,6 +313,8 @@ class CountRules:
         self.ellipsis_skips = set(data.get("ellipsis_skips", []))
         self.sentence_break = compile_pattern(data.get("sentence_break", r"[.!?。！？]|\n"), parts, self.flags)
         self.ellipsis_anaphora = compile_pattern(data.get("ellipsis_anaphora") or r"(?!)", parts, self.flags)
+        self.ellipsis_disagreement = {k: compile_pattern(v, parts, self.flags)
+                                      for k, v in (data.get("ellipsis_disagreement") or {}).items()}
         self.per_before = compile_pattern(data["per_before"], parts, self.flags) if data.get("per_before") else None
         self.article_cue = compile_pattern(data.get("article_cue_before") or "(?!)", parts, self.flags)
         self.noun_re = compile_pattern(trie_alternation(list(self.nouns)))
@@ -716,13 +718,15 @@ class CountRules:
             if blocked.overlaps(s, e) or taken.overlaps(s, e):
                 continue
             i = bisect_right(ends, s)
-            before = [x for x in (ordered[i - 1] if i else None, out[-1] if out else None) if x is not None]
-            anchor = max(before, key=lambda x: x.end, default=None)
+            before = sorted((x for x in (*ordered[max(0, i - 3):i], *out[-1:])), key=lambda x: x.end, reverse=True)
+            anaphora = self.ellipsis_anaphora.match(text, e)
+            agreeing = [x for x in before if self.agrees(x, anaphora)] if anaphora else before
+            anchor = agreeing[0] if agreeing else None
             if anchor is None or s - anchor.end > self.ellipsis_window:
                 continue
             if anchor.attrs.get("category") in self.ellipsis_skips:
                 continue  # (an amount is no unit a bare number repeats: $3,500 para 10 de ellas)
-            if self.sentence_break.search(text, anchor.end, s) and not self.ellipsis_anaphora.match(text, e):
+            if self.sentence_break.search(text, anchor.end, s) and not anaphora:
                 continue  # (but "26 de ellas" points back across the sentence: Casi 30 madres … Al final, 26 de ellas)
             value = self.read_number(m.group("num"))
             if not value:
@@ -731,6 +735,12 @@ class CountRules:
             attrs.update(value=_plain(value), approx=None)
             out.append(Mention(s, e, attrs))
         return out
+
+    def agrees(self, anchor: Mention, anaphora: re.Match[str]) -> bool:
+        """True when the pronoun of ``anaphora`` (de ellos) may point back to the unit of ``anchor``
+        (not to a feminine noun: 42 dirigentes de siete comunidades, 18 de ellos …)."""
+        disagreeing = self.ellipsis_disagreement.get(anaphora.group(0).split()[-1].casefold())
+        return not (disagreeing and disagreeing.search(str(anchor.attrs.get("unit") or "")))
 
     # ------------------------------------------------------------ tables
     def table_cells(self, text: str, taken: Spans) -> list[Mention]:
