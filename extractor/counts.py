@@ -313,6 +313,7 @@ class CountRules:
         self.ellipsis_skips = set(data.get("ellipsis_skips", []))
         self.sentence_break = compile_pattern(data.get("sentence_break", r"[.!?。！？]|\n"), parts, self.flags)
         self.ellipsis_anaphora = compile_pattern(data.get("ellipsis_anaphora") or r"(?!)", parts, self.flags)
+        self.ellipsis_partitive = compile_pattern(data.get("ellipsis_partitive") or r"(?!)", parts, self.flags)
         self.ellipsis_disagreement = {k: compile_pattern(v, parts, self.flags)
                                       for k, v in (data.get("ellipsis_disagreement") or {}).items()}
         self.per_before = compile_pattern(data["per_before"], parts, self.flags) if data.get("per_before") else None
@@ -718,6 +719,10 @@ class CountRules:
             if blocked.overlaps(s, e) or taken.overlaps(s, e):
                 continue
             i = bisect_right(ends, s)
+            if part := self.ellipsis_partitive.match(text, e):
+                if mention := self.part_of(text, part, ordered[i] if i < len(ordered) else None, m.group("num"), s, e):
+                    out.append(mention)
+                continue
             before = sorted((x for x in (*ordered[max(0, i - 3):i], *out[-1:])), key=lambda x: x.end, reverse=True)
             anaphora = self.ellipsis_anaphora.match(text, e)
             agreeing = [x for x in before if self.agrees(x, anaphora)] if anaphora else before
@@ -728,13 +733,32 @@ class CountRules:
                 continue  # (an amount is no unit a bare number repeats: $3,500 para 10 de ellas)
             if self.sentence_break.search(text, anchor.end, s) and not anaphora:
                 continue  # (but "26 de ellas" points back across the sentence: Casi 30 madres … Al final, 26 de ellas)
-            value = self.read_number(m.group("num"))
-            if not value:
-                continue
-            attrs = {k: v for k, v in anchor.attrs.items() if k not in ("approx", "per")}
-            attrs.update(value=_plain(value), approx=None)
-            out.append(Mention(s, e, attrs))
+            if mention := self.repeated(anchor, m.group("num"), s, e):
+                out.append(mention)
         return out
+
+    def part_of(self, text: str, part: re.Match[str], following: Mention | None, number: str,
+                start: int, end: int) -> Mention | None:
+        """A part of the count right after it (187 de los 230 presentes) or of the group a known
+        unit names (120 de los vecinos), with that unit; None for another partitive."""
+        if following is not None and following.start == part.end():
+            return self.repeated(following, number, start, end)
+        noun = part.groupdict().get("noun")
+        category = self.units.get(self.fold(noun)) if noun else None
+        value = self.read_number(number) if category else None
+        if not value:
+            return None
+        return Mention(start, end, {"value": _plain(value), "approx": None, "unit": noun, "category": category,
+                                    "counted": part.span("noun")})
+
+    def repeated(self, anchor: Mention, number: str, start: int, end: int) -> Mention | None:
+        """The count ``number`` at ``start:end`` with the unit of ``anchor`` (None for no value)."""
+        value = self.read_number(number)
+        if not value:
+            return None
+        attrs = {k: v for k, v in anchor.attrs.items() if k not in ("approx", "per")}
+        attrs.update(value=_plain(value), approx=None)
+        return Mention(start, end, attrs)
 
     def agrees(self, anchor: Mention, anaphora: re.Match[str]) -> bool:
         """True when the pronoun of ``anaphora`` (de ellos) may point back to the unit of ``anchor``
