@@ -130,6 +130,7 @@ class ChineseRules:
         self.not_suffix = tuple(data.get("not_suffix_words", []))
         self.places_before = {w: tuple(v) for w, v in (data.get("places_before") or {}).items()}
         self.suffix_names = tuple(data.get("names_ending_like_words", []))
+        self.office_followers = {w: tuple(v) for w, v in (data.get("office_followers") or {}).items()}
         reject = data.get("right_reject", {})
         self.right_reject = {w: tuple(reject.get("all", []) + reject.get(w, []) + (reject.get("weak", [])
                                      if s.get("weak") else [])) for w, s in self.suffixes.items()}
@@ -211,7 +212,8 @@ class ChineseRules:
         """True when the suffix at ``[s, end)`` is a community suffix here, not part of another word."""
         info = self.suffixes[word]
         stop = s + len(word)
-        if ((text.endswith(self.not_suffix, 0, stop) and not text.endswith(self.suffix_names, 0, stop))
+        if ((text.endswith(self.not_suffix, 0, stop) and not text.endswith(self.suffix_names, 0, stop)
+             and not text.startswith(self.office_followers.get(word, ()), stop))
                 or text.startswith(self.right_reject[word], end)):
             return False
         if info.get("languages") and language not in info["languages"]:
