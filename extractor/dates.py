@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from calendar import monthrange
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -147,6 +147,7 @@ class Context:
     last: tuple[Any, Any, Any] = (None, None, None)  # year, month, day of the last date
     doc_date: date | None = None  # the date the document states in its heading (a page's date line)
     month: tuple[Any, Any] | None = None  # year, month of the last date stating a month
+    months: list[tuple[Any, Any]] = field(default_factory=list)  # every (year, month) stated so far, in order
     segment: Any = None  # where the last date was
     last_in_activity: bool = False  # the last date was told of in an activity (not a heading or overview)
 
@@ -559,8 +560,10 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
         readings = [_swapped(when)] if swappable else []
         if inherited_month and isinstance(when.year, int) and isinstance(when.month, int):
             # a weekday and a day under a range across two months (lunes 24 … after 24 de junio al 5 de
-            # julio): the month before or after the one in context, before another year
+            # julio): the month before or after the one in context, then a month stated earlier (el
+            # viernes 22 after a mention of May, in a week of March), before another year
             readings += [_month_step(when, -1), _month_step(when, 1)]
+            readings += [When(y, m, when.day) for y, m in reversed(ctx.months) if isinstance(y, int)]
         if not when.explicit:
             readings += [When(when.year + 1, when.month, when.day), When(when.year - 1, when.month, when.day)]
         for r in readings:
@@ -627,6 +630,9 @@ def _remember(ctx: Context, f: Found, segment: Any, in_activity: bool = False) -
     ctx.last_in_activity = in_activity
     if latest.month is not None:
         ctx.month = (year, latest.month)
+        for month in ((f.first.year, f.first.month), ctx.month):
+            if month[1] is not None and month not in ctx.months:
+                ctx.months.append(month)
     if latest.explicit and latest.rel is None:
         ctx.year = latest.year
 
