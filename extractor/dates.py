@@ -624,6 +624,8 @@ def _remember(ctx: Context, f: Found, segment: Any, in_activity: bool = False) -
     latest = f.last or f.first
     if f.background or (latest.year is None and latest.month is None) or _historical_year(latest, ctx):
         return
+    if latest.rel:
+        return  # last or next year (明年3月起, el año pasado) is an aside: the dates after it stay in the report's year
     # with no year anywhere, a stated month still anchors the days after it (3月5日、6日 → XXXX-03-06)
     year = latest.year if latest.year is not None else MASK
     ctx.last, ctx.segment = (year, latest.month, latest.day), segment
