@@ -448,7 +448,7 @@ class SpanishRules:
         self.open_singular_no_de = compile_pattern(r"[ ]+")
         self.sep = compile_pattern(parts["sep"], parts)
         self.coordinator = compile_pattern(parts["coordinator"], parts)
-        self.number = compile_pattern(data["trigger_number"], parts)
+        self.between = compile_pattern(data["trigger_between"], parts)
         self.reject_before = compile_pattern(data["reject_before"], parts)
         self.not_community_before = compile_pattern(data["not_community_before"], parts)
         self.reject_first = set(data.get("reject_first", []))
@@ -468,6 +468,7 @@ class SpanishRules:
         self.closers = compile_pattern(data["list_closers"], parts)
         self.numbered = compile_pattern(parts["numbered"], parts)
         self.quantity = compile_pattern(parts["quantity_after"], parts)
+        self.motto = compile_pattern(parts.get("motto_after") or r"(?!)", parts)
         self.mask = compile_pattern(parts["mask"])
         self.model_labels = data.get("model_labels", [])
         self.sentence_openers = set(data.get("sentence_openers", []))
@@ -498,8 +499,8 @@ class SpanishRules:
         if self.reject_before.search(text, max(0, m.start() - 40), m.start()):
             return []
         pos = m.end()
-        number = self.number.match(text, pos)
-        pos = number.end() if number else pos
+        between = self.between.match(text, pos)
+        pos = between.end() if between else pos
         opening = (self.open_plural if plural else
                    self.open_singular_no_de if info.get("no_de") else self.open_singular).match(text, pos)
         if not opening:
@@ -511,7 +512,7 @@ class SpanishRules:
         if not plural:
             name = first.name
             keep = info.get("keep_capitalized")
-            if keep and word[0].isupper() and not number and (keep == "always" or " " not in name):
+            if keep and word[0].isupper() and not between and (keep == "always" or " " not in name):
                 name = text[m.start():opening.end()] + name  # Villa del Arroyo keeps its "del"
             first = Item(m.start(), first.end + first.quoted, name)  # the closing quote too
         items, closed = self.list_after(text, first)
@@ -539,6 +540,8 @@ class SpanishRules:
             start, name = start + nested.end(), name[nested.end():]  # junta de vecinos del Ensanche X -> X
         if name.isdigit() and (self.quantity.match(text, end) or _YEAR.fullmatch(name)):
             return None  # 200 casas: a quantity, not a name; en los barrios 2023: a year
+        if not quoted and " " not in name and self.motto.match(text, end):
+            return None  # consejo comunal Unidos por La Ceibita: a motto, not a place
         cut = self.inner_place.search(name) or self.trailing_place.search(name)
         if cut and cut.start() > 0:
             end, name = start + cut.start(), name[:cut.start()]  # X del Municipio de Y, X de Villa Y -> X
