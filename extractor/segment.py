@@ -669,7 +669,8 @@ def _items_of(paragraphs: list[Paragraph], text: str, rules: SegmentRules) -> li
                 items.append([p])
             elif _details_item(text, current, p, rules):
                 current.append(p)  # a dated line under an item's account of one activity: a session
-            elif has_body and (opener := _first_match(rules.activity_openers, line)):
+            elif has_body and not _is_closing_heading(text, current[-1], rules) and (
+                    opener := _first_match(rules.activity_openers, line)):
                 _mark_unnumbered_item(p, _opening_end(p, opener))
                 items.append([p])
             else:
@@ -834,11 +835,18 @@ def _without_closing(group: list[Paragraph], text: str, rules: SegmentRules,
         keep += 1  # … En total, 348 mujeres recibieron el apoyo.
     # a later paragraph that goes on telling of the activity with its figures (此外，社区还……共42人;
     # Además, …) keeps those before it
-    sequels = [i for i in range(keep, len(group)) if _has_digit(text[group[i].start:group[i].end]) and (
+    # (never past a heading of closing remarks: Lo que viene / En agosto el programa continúa …)
+    end = next((i for i in range(keep, len(group)) if _is_closing_heading(text, group[i], rules)), len(group))
+    sequels = [i for i in range(keep, end) if _has_digit(text[group[i].start:group[i].end]) and (
         rules.item_sequel.match(text, group[i].start) or _opens_with_date(text, group[i], rules))]
     if sequels:
         keep = sequels[-1] + 1
     return group[:keep]
+
+
+def _is_closing_heading(text: str, p: Paragraph, rules: SegmentRules) -> bool:
+    """True for a heading line over closing remarks or plans (Lo que viene, 下一步工作打算)."""
+    return _is_short(text, p, rules) and bool(rules.closing_section.match(_title_of(text, p)))
 
 
 def _is_heading(text: str, p: Paragraph, rules: SegmentRules) -> bool:
