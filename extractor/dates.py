@@ -45,6 +45,7 @@ _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _DIGITS = re.compile(r"\d+")
 _WORDS_ONLY = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)*")  # number words (dos mil veintitrés)
 _WORD = re.compile(r"\w+")
+_MONTHS_KEPT = 24  # stated months a weekday may go back to (el viernes 22 in the week of March told before)
 
 
 @dataclass
@@ -147,7 +148,7 @@ class Context:
     last: tuple[Any, Any, Any] = (None, None, None)  # year, month, day of the last date
     doc_date: date | None = None  # the date the document states in its heading (a page's date line)
     month: tuple[Any, Any] | None = None  # year, month of the last date stating a month
-    months: list[tuple[Any, Any]] = field(default_factory=list)  # every (year, month) stated so far, in order
+    months: list[tuple[Any, Any]] = field(default_factory=list)  # the (year, month)s stated last, in order
     segment: Any = None  # where the last date was
     last_in_activity: bool = False  # the last date was told of in an activity (not a heading or overview)
 
@@ -635,6 +636,7 @@ def _remember(ctx: Context, f: Found, segment: Any, in_activity: bool = False) -
         for month in ((f.first.year, f.first.month), ctx.month):
             if month[1] is not None and month not in ctx.months:
                 ctx.months.append(month)
+        del ctx.months[:-_MONTHS_KEPT]
     if latest.explicit and latest.rel is None:
         ctx.year = latest.year
 
