@@ -723,7 +723,7 @@ class CountRules:
                 if mention := self.part_of(text, part, ordered[i] if i < len(ordered) else None, m.group("num"), s, e):
                     out.append(mention)
                 continue
-            before = sorted((x for x in (*ordered[max(0, i - 3):i], *out[-1:])), key=lambda x: x.end, reverse=True)
+            before = sorted((*ordered[max(0, i - 3):i], *out[-1:]), key=lambda x: x.end, reverse=True)
             anaphora = self.ellipsis_anaphora.match(text, e)
             agreeing = [x for x in before if self.agrees(x, anaphora)] if anaphora else before
             anchor = agreeing[0] if agreeing else None

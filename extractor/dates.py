@@ -767,6 +767,7 @@ def document_year(found: list[Found], head: str, heading_year: re.Pattern[str],
 
 
 def _heading_year(m: re.Match[str], roc_offset: int | None) -> int | None:
+    """The year a match of ``heading_year`` names; a ROC year only where ``roc_offset`` reads it."""
     roc = m.groupdict().get("roc")
     if roc is None:
         return int(m.group(0))
