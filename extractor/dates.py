@@ -147,6 +147,7 @@ class Context:
     year: int | str | None = None  # the last written year (int or MASK)
     last: tuple[Any, Any, Any] = (None, None, None)  # year, month, day of the last date
     doc_date: date | None = None  # the date the document states in its heading (a page's date line)
+    page_month: date | None = None  # the month of that date line (2025年1月 alone too), on its first day
     month: tuple[Any, Any] | None = None  # year, month of the last date stating a month
     months: list[tuple[Any, Any]] = field(default_factory=list)  # the (year, month)s stated last, in order
     segment: Any = None  # where the last date was
@@ -444,7 +445,7 @@ class DateRules:
 
 # ---------------------------------------------------------------------- phase 2: anchoring
 def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading_year: bool = False,
-           doc_date: date | None = None) -> list[Mention]:
+           doc_date: date | None = None, page_month: date | None = None) -> list[Mention]:
     """Mentions with TIMEX3 values: each date anchored to the previous ones of its report.
 
     ``locate(offset)`` gives the (report, segment, in an activity) of an offset (see
@@ -458,7 +459,8 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading
             mentions.append(Mention(f.start, f.end, {"start": None, "end": None, "mod": None, "rrule": f.rrule}))
             continue
         report, segment, in_activity = locate(f.start) if locate else (None, None, False)
-        ctx = contexts.setdefault(report, Context(doc_year, heading_year, doc_date=doc_date))
+        ctx = contexts.setdefault(report, Context(doc_year, heading_year, doc_date=doc_date,
+                                                  page_month=page_month or doc_date))
         if f.first.today and ctx.segment != segment:
             continue  # 今天 repeats the date of its own item only
         stated = (True, True)  # (whether each end of a range states its year)
@@ -555,7 +557,7 @@ def _resolve(when: When, ctx: Context, swappable: bool) -> bool:
         heading_year = (when.month is not None and ctx.heading_year and ctx.year != MASK
                         and not _goes_on_into_next_year(when, ctx))
         when.year = ctx.doc_year if heading_year else ctx.last[0]
-        if heading_year and _after_page_month(when, ctx.doc_date):
+        if heading_year and _after_page_month(when, ctx.page_month):
             when.year -= 1  # a page dated 2 January tells of the December before
     if when.weekday is not None and _is_full(when) and _weekday(when) != when.weekday:
         readings = [_swapped(when)] if swappable else []
@@ -832,7 +834,15 @@ class Finder:
             year = doc._.reference_date.year
         locate = reports_locator(layout.segments) if layout else None
         doc._.dates = anchor(found, year, locate, heading_year=stated,
-                             doc_date=heading_date(found, layout.head_end if layout else 0))
+                             doc_date=heading_date(found, layout.head_end if layout else 0),
+                             page_month=heading_month(found, layout.head_end if layout else 0))
+
+
+def heading_month(found: list[Found], head_end: int) -> date | None:
+    """The first month written alone in the document's heading (撰文：…｜2025年1月), on its first day, if any:
+    a report dated so tells of the months before it (11月 is the November before)."""
+    heading = (f for f in found if f.start < head_end and f.rrule is None and f.last is None and f.first.day is None)
+    return next((d for f in heading if (d := _as_date(f.first.year, f.first.month, 1))), None)
 
 
 def heading_date(found: list[Found], head_end: int) -> date | None:
