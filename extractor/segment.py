@@ -762,8 +762,19 @@ def activity_groups(groups: list[list[Paragraph]], text: str, rules: SegmentRule
     kept: list[list[Paragraph]] = []
     grouping_kinds: set[int] = set()  # marker kinds of the headings that only group sub-items
     skipping = None  # marker kind of the closing section being skipped
+    announced = None  # marker kind of a list of what is to come, under a heading of plans
     for i, group in enumerate(groups):
         head = group[0]
+        if announced is not None and head.marker_kind == announced:
+            continue
+        announced = None
+        if skipping is None and kept and kept[-1] is groups[i - 1] and len(kept[-1]) > 1 and _is_closing_heading(
+                text, kept[-1][-1], rules):
+            # an unnumbered heading of plans at the end of an item opens a list of what is to come
+            # (Próximas actividades (junio) then - Sábado 8 de junio: …): none of it is a record
+            kept[-1] = kept[-1][:-1]
+            announced = head.marker_kind
+            continue
         if skipping is not None:
             if head.marker_kind != skipping or not head.numbered:
                 continue
