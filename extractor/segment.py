@@ -91,6 +91,7 @@ class SegmentRules:
         self.report_headings = compiled("report_headings")
         self.part_markers = compiled("part_markers")
         self.item_markers = compiled("item_markers")
+        self.lead_decoration = compile_pattern(data.get("lead_decoration") or r"(?!)", parts)
         self.intro_labels = compiled("intro_labels")
         self.meta_lines = compiled("meta_lines")
         self.index_heading = compile_pattern(data.get("index_heading") or r"(?!)", parts)
@@ -168,10 +169,10 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
             p.marker_end = p.start + (section.end() if section else 0)
             p.opens_part = bool(section) and any(m.match(line) for m in rules.part_markers)
             continue
-        kind, item = next(((k, m) for k, rx in enumerate(rules.item_markers) if (m := rx.match(line))), (-1, None))
-        if item and item.end() < len(line):
+        kind, marker_end = item_marker(line, rules)
+        if 0 <= marker_end < len(line):
             p.role = "item"
-            p.marker_end = p.start + item.end()
+            p.marker_end = p.start + marker_end
             p.marker_kind = kind
     _demote_inner_sections(text, paragraphs, rules)
     _unmark_bullet_sections(text, paragraphs, rules)
@@ -185,6 +186,22 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
     _unmark_lone_first_item(paragraphs)
     _mark_field_blocks(text, paragraphs, rules)
     _mark_table_rows(text, paragraphs, rules)
+
+
+def item_marker(line: str, rules: SegmentRules) -> tuple[int, int]:
+    """The kind of item marker ``line`` opens with and where the marker ends, after any leading
+    decoration (✂️【剪纸班】…); ``(-1, -1)`` for none."""
+    for rest, offset in ((line, 0), *_undecorated(line, rules)):
+        for kind, rx in enumerate(rules.item_markers):
+            if m := rx.match(rest):
+                return kind, offset + m.end()
+    return -1, -1
+
+
+def _undecorated(line: str, rules: SegmentRules) -> list[tuple[str, int]]:
+    """``line`` without its leading decoration, with the decoration's length; none when it has none."""
+    lead = rules.lead_decoration.match(line)
+    return [(line[lead.end():], lead.end())] if lead and lead.end() else []
 
 
 def _demote_inner_sections(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
