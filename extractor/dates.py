@@ -198,6 +198,7 @@ class DateRules:
         self.masked = re.compile(rf"^(?:{masked}|\d)*{masked}(?:{masked}|\d)*$")
         self.roc_offset = int(data.get("roc_offset", 1911))
         self.roc_languages = set(data.get("roc_languages", []))
+        self.day_first_cue = compile_pattern(data.get("day_first_cues") or r"(?!)")
         self.numerals = {str(k): int(v) for k, v in tables.get("numerals", {}).items()}
         self.numeral_ten = tables.get("numeral_ten")
         self.numeral_tens = {str(k): int(v) for k, v in tables.get("numeral_tens", {}).items()}
@@ -445,15 +446,15 @@ class DateRules:
 
 # ---------------------------------------------------------------------- phase 2: anchoring
 def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading_year: bool = False,
-           doc_date: date | None = None, page_month: date | None = None) -> list[Mention]:
+           doc_date: date | None = None, page_month: date | None = None, day_first: bool = False) -> list[Mention]:
     """Mentions with TIMEX3 values: each date anchored to the previous ones of its report.
 
     ``locate(offset)`` gives the (report, segment, in an activity) of an offset (see
-    :func:`reports_locator`).
+    :func:`reports_locator`); ``day_first``: the document's place writes slash dates day first.
     """
     contexts: dict[Any, Context] = {}
     mentions = []
-    _day_first_throughout(found)
+    _day_first_throughout(found, day_first)
     for f in found:
         if f.rrule:
             mentions.append(Mention(f.start, f.end, {"start": None, "end": None, "mod": None, "rrule": f.rrule}))
@@ -490,11 +491,11 @@ def anchor(found: list[Found], doc_year: int | None = None, locate=None, heading
     return mentions
 
 
-def _day_first_throughout(found: list[Found]) -> None:
-    """A document that writes slash dates day first (19/10) and never month first (10/19) writes
-    its ambiguous ones (5/10) day first too."""
+def _day_first_throughout(found: list[Found], day_first: bool = False) -> None:
+    """A document that writes slash dates day first (19/10), or whose place does so (``day_first``),
+    and never month first (10/19) writes its ambiguous ones (5/10) day first too."""
     orders = {f.order for f in found}
-    if "dm" not in orders or "md" in orders:
+    if "md" in orders or not ("dm" in orders or day_first):
         return
     for f in found:
         if f.order == "?":
@@ -833,9 +834,11 @@ class Finder:
         if year is None and doc._.reference_date:
             year = doc._.reference_date.year
         locate = reports_locator(layout.segments) if layout else None
+        limit = doc._.norm.boilerplate_start
         doc._.dates = anchor(found, year, locate, heading_year=stated,
                              doc_date=heading_date(found, layout.head_end if layout else 0),
-                             page_month=heading_month(found, layout.head_end if layout else 0))
+                             page_month=heading_month(found, layout.head_end if layout else 0),
+                             day_first=bool(self.rules.day_first_cue.search(doc_text(doc), 0, limit)))
 
 
 def heading_month(found: list[Found], head_end: int) -> date | None:
