@@ -31,6 +31,7 @@ _LABEL_END = re.compile("[:：|]")  # where the first column of a table row ends
 _LABEL_COLON = re.compile("[:：]")  # where the label of a labelled item ends
 _ANNOUNCEMENT_TAIL = 80  # characters at the end of a paragraph that may announce its sessions
 # (a post's headline may end with emoji after its exclamation: 📢 ¡GRACIAS POR PARTICIPAR! 🙌)
+_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _HEADLINE_EXCLAMATION = re.compile(r"[!！]+([】」』)）]*(?:\s*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F])*)\s*$")
 
 
@@ -178,10 +179,10 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
     _unmark_bullet_sections(text, paragraphs, rules)
     _unmark_diary_dates(text, paragraphs, rules)
     _mark_index_lists(text, paragraphs, rules)
-    _mark_sibling_bullets(text, paragraphs, rules)
     long_bullets = _long_bullet_runs(text, paragraphs, rules)  # (bullets and lengths only: roles do not change them)
     _mark_bullet_run_items(paragraphs, long_bullets)
     _mark_headed_bullets(text, paragraphs, rules)
+    _mark_sibling_bullets(text, paragraphs, rules)
     _mark_listed_bullets(text, paragraphs, rules, long_bullets)
     _unmark_lone_first_item(paragraphs)
     _mark_field_blocks(text, paragraphs, rules)
@@ -279,19 +280,27 @@ def _unmark_lone_first_item(paragraphs: list[Paragraph]) -> None:
 
 def _mark_sibling_bullets(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
     """Heading lines with the bullet of a bulleted item are items too: ``▪ Sábado 15 de julio – Feria``
-    makes ``▪ Agosto (todo el mes) – Mejoras al salón`` (over its own body) one as well."""
+    makes ``▪ Agosto (todo el mes) – Mejoras al salón`` (over its own body) one as well. Emoji are one
+    bullet: ``📅 3月6日｜…`` makes ``📌 每周三下午｜…`` an item."""
     kinds: dict[str, int] = {}
     for p in paragraphs:
         if p.role == "item" and _is_bullet(text, p, rules):
-            kinds.setdefault(text[p.start], p.marker_kind)
+            kinds.setdefault(_bullet_key(text[p.start]), p.marker_kind)
     if not kinds:
         return
     for i, p in enumerate(paragraphs[:-1]):
         body = paragraphs[i + 1]
-        bullet = rules.bullet_item.match(text[p.start:p.end]) if p.role == "text" else None
-        if (bullet and text[p.start] in kinds and _heading_shaped(text, p, rules)
+        line = text[p.start:p.end]
+        bullet = rules.bullet_item.match(line) if p.role == "text" else None
+        if (bullet and _bullet_key(text[p.start]) in kinds and _heading_shaped(text, p, rules)
+                and not rules.not_news.match(line) and not rules.closing_section.match(line[bullet.end():])
                 and body.role == "text" and not _is_bullet(text, body, rules)):
-            p.role, p.marker_end, p.marker_kind = "item", p.start + bullet.end(), kinds[text[p.start]]
+            p.role, p.marker_end, p.marker_kind = "item", p.start + bullet.end(), kinds[_bullet_key(text[p.start])]
+
+
+def _bullet_key(char: str) -> str:
+    """What makes two bullets the same: their character, or being emoji."""
+    return "emoji" if _EMOJI.match(char) else char
 
 
 def _mark_bullet_run_items(paragraphs: list[Paragraph], runs: dict[int, int]) -> None:
