@@ -321,6 +321,7 @@ class CountRules:
         self.noun_re = compile_pattern(trie_alternation(list(self.nouns)))
         self.noun_end_re = compile_pattern(f"(?:{trie_alternation(list(self.nouns))})\\Z")
         self.chain_categories = set(data.get("chain_categories", []))
+        self.head_gap = int(data.get("head_gap", 0))
         self.counted_stop = compile_pattern(data.get("counted_stop") or "(?!)")
         self.counted_open = compile_pattern(data.get("counted_open") or "(?!)")
         self.subset_before = compile_pattern(data.get("subset_before") or "(?!)")
@@ -666,7 +667,24 @@ class CountRules:
                 head = m
             else:
                 break
+        if head and self.nouns[head.group(0)] not in self.chain_categories:
+            head = self.phrase_head(text[pos:pos + self.counted_window + self.head_gap], head) or head
         return _Noun(pos, pos + head.end(), self.nouns[head.group(0)]) if head else None
+
+    def phrase_head(self, phrase: str, first: re.Match[str]) -> re.Match[str] | None:
+        """The noun that closes ``phrase`` (up to a stop) at most ``head_gap`` characters after its
+        ``first`` noun, which then only says where or what about (楼道安全志愿服务队 -> 服务队)."""
+        stop = self.counted_stop.search(phrase)
+        if stop is None:
+            return None
+        phrase = phrase[:stop.start()]
+        last = None
+        for m in self.noun_re.finditer(phrase, first.end()):
+            last = m
+        if (last and last.end() == len(phrase) and len(last.group(0)) > 1
+                and last.start() - first.end() <= self.head_gap and self.nouns[last.group(0)] in self.chain_categories):
+            return last
+        return None
 
     def counted_before(self, text: str, pos: int) -> _Noun | None:
         """The counted noun right before the number (宣传材料600余份)."""

@@ -32,6 +32,7 @@ _LABEL_COLON = re.compile("[:：]")  # where the label of a labelled item ends
 _ANNOUNCEMENT_TAIL = 80  # characters at the end of a paragraph that may announce its sessions
 # (a post's headline may end with emoji after its exclamation: 📢 ¡GRACIAS POR PARTICIPAR! 🙌)
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_SEPARATORS = "|｜:：–—【"  # the shape of a heading line: a date then its name (📅 3月6日｜…), a label (✂️【剪纸班】)
 _HEADLINE_EXCLAMATION = re.compile(r"[!！]+([】」』)）]*(?:\s*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F])*)\s*$")
 
 
@@ -281,21 +282,28 @@ def _unmark_lone_first_item(paragraphs: list[Paragraph]) -> None:
 def _mark_sibling_bullets(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
     """Heading lines with the bullet of a bulleted item are items too: ``▪ Sábado 15 de julio – Feria``
     makes ``▪ Agosto (todo el mes) – Mejoras al salón`` (over its own body) one as well. Emoji are one
-    bullet: ``📅 3月6日｜…`` makes ``📌 每周三下午｜…`` an item."""
+    bullet when the line is shaped like the items: ``📅 3月6日｜…`` makes ``📌 每周三下午｜…`` an item."""
     kinds: dict[str, int] = {}
+    chars: set[str] = set()  # the bullets of the items
+    shapes: dict[str, set[str]] = {}  # the separators every item of a kind of bullet has (📅 3月6日｜…)
     for p in paragraphs:
         if p.role == "item" and _is_bullet(text, p, rules):
-            kinds.setdefault(_bullet_key(text[p.start]), p.marker_kind)
+            key = _bullet_key(text[p.start])
+            kinds.setdefault(key, p.marker_kind)
+            chars.add(text[p.start])
+            shapes[key] = shapes.get(key, set(_SEPARATORS)) & set(text[p.start:p.end])
     if not kinds:
         return
     for i, p in enumerate(paragraphs[:-1]):
         body = paragraphs[i + 1]
         line = text[p.start:p.end]
         bullet = rules.bullet_item.match(line) if p.role == "text" else None
-        if (bullet and _bullet_key(text[p.start]) in kinds and _heading_shaped(text, p, rules)
+        key = _bullet_key(text[p.start])
+        if (bullet and key in kinds and _heading_shaped(text, p, rules)
+                and (text[p.start] in chars or shapes[key] & set(line))
                 and not rules.not_news.match(line) and not rules.closing_section.match(line[bullet.end():])
                 and body.role == "text" and not _is_bullet(text, body, rules)):
-            p.role, p.marker_end, p.marker_kind = "item", p.start + bullet.end(), kinds[_bullet_key(text[p.start])]
+            p.role, p.marker_end, p.marker_kind = "item", p.start + bullet.end(), kinds[key]
 
 
 def _bullet_key(char: str) -> str:
