@@ -463,6 +463,8 @@ def segment_document(text: str, limit: int, lang: str) -> Layout:
     preamble, sections = blocks[0], blocks[1:]
     if not any(_has_items(b) for b in blocks):
         promote_unnumbered_items(text, preamble, rules)
+    elif not sections and (first := _first_rows(preamble, rules)):
+        promote_unnumbered_items(text, preamble[:first], rules)  # news paragraphs, then a table of dates
     segments: list[Segment] = []
     if not any(_lists_items(s[1:], text, rules) for s in sections):
         # One report: the preamble introduces it; each section is one activity.
@@ -637,6 +639,13 @@ def _split_sections(body: list[Paragraph]) -> list[list[Paragraph]]:
 
 def _has_items(paragraphs: list[Paragraph]) -> bool:
     return any(p.role == "item" for p in paragraphs)
+
+
+def _first_rows(paragraphs: list[Paragraph], rules: SegmentRules) -> int:
+    """Index of the first item when the only items are the rows of a table at the end (0 otherwise)."""
+    first = next(i for i, p in enumerate(paragraphs) if p.role == "item")
+    rows = [p for p in paragraphs[first:] if p.role == "item"]
+    return first if all(p.marker_kind == rules.table_row_kind for p in rows) else 0
 
 
 def _lists_items(section: list[Paragraph], text: str, rules: SegmentRules) -> bool:
