@@ -162,10 +162,11 @@ def find_boilerplate_start(text: str, base_lang: str) -> int:
     """Index where a trailing block of related links begins, or ``len(text)``."""
     data = load_patterns(base_lang, "normalize")
     markers = _boilerplate_markers(base_lang)
+    decoration = _line_decoration(base_lang)
     max_line = int(data.get("boilerplate_max_line", 60))
     lines = list(_lines_with_offsets(text))
     for i, (start, line) in enumerate(lines):
-        stripped = line.strip()
+        stripped = decoration.sub("", line.strip(), count=1)
         if not stripped or not any(m.search(stripped) for m in markers):
             continue
         rest = [ln.strip() for _, ln in lines[i + 1:] if ln.strip()]
@@ -185,6 +186,12 @@ def _lines_with_offsets(text: str):
 def _boilerplate_markers(base_lang: str) -> tuple[re.Pattern[str], ...]:
     data = load_patterns(base_lang, "normalize")
     return tuple(compile_pattern(p) for p in data.get("boilerplate_markers", []))
+
+
+@cache
+def _line_decoration(base_lang: str) -> re.Pattern[str]:
+    """Leading emoji a marker line may carry (📎 延伸阅读, 📌 También te puede interesar:)."""
+    return compile_pattern(load_patterns(base_lang, "normalize").get("line_decoration") or r"(?!)")
 
 
 @cache

@@ -140,6 +140,7 @@ def test_unknown_lang_option_is_a_clear_error():
         ("社区简讯\n正文。\n| 往期回顾 |\n社区举办邻里节\n", "| 往期回顾"),
         ("屋邨活動回顧\n正文。\n相關帖文：\n▶️ 4月活動回顧：長者手工班\n▶️ 【招募】端午節探訪義工\n", "相關帖文"),
         ("屋邨義工月回顧\n正文。\n📎 延伸閱讀\n👉 義工嘉許狀申請指引\n👉 【相片集】嘉許禮花絮\n", "📎 延伸閱讀"),
+        ("Balance\nTexto.\n📌 También te puede interesar:\n▶ Vacunación en 12 sectores\n", "📌 También"),
     ],
 )
 def test_trailing_link_block_is_found(text, starts_at):
