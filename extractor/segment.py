@@ -126,6 +126,7 @@ class SegmentRules:
         self.heading_max = int(data.get("heading_max", 40))
         self.date_line_max = int(data.get("date_line_max", 30))
         self.post_line = compile_pattern(data.get("post_line") or r"(?!)", parts)
+        self.post_audience = compile_pattern(data.get("post_audience") or r"(?!)", parts)
         self.sentence_closes_paragraph = bool(data.get("sentence_closes_paragraph", False))
         self.title_max_lines = int(data.get("title_max_lines", 3))
         self.title_max = int(data.get("title_max", 60))
@@ -244,8 +245,8 @@ def _unmark_diary_dates(text: str, paragraphs: list[Paragraph], rules: SegmentRu
     if not any(p.role == "text" and dated_heading(i) for i, p in enumerate(paragraphs)):
         return
     for i, p in enumerate(paragraphs):
-        if p.role == "meta" and dated_heading(i):
-            p.role = "text"
+        if p.role == "meta" and dated_heading(i) and not rules.post_audience.search(text, p.start, p.end):
+            p.role = "text"  # (a post's date line, 4月2日 14:35 · 🌏, stays metadata)
 
 
 def _mark_index_lists(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
