@@ -139,6 +139,8 @@ class ChineseRules:
         self.followers = {w: tuple(v) for w, v in data.get("weak_followers", {}).items()}
         self.follower_venues = tuple(data.get("follower_venues", []))
         self.separators = tuple(data["list_separators"])
+        self.sentence_ends = tuple(data.get("sentence_ends", []))
+        self.person_words = tuple(data.get("person_words", []))
         self.shared_marker = data["shared_suffix_marker"]
         self.shared_count = compile_pattern("(?:" + (data.get("shared_suffix_count") or "(?!)") + r")\Z", parts)
         self.conjunctions = set(data.get("conjunction_chars", ""))
@@ -189,6 +191,8 @@ class ChineseRules:
         if word in self.weak and not self.clean_right_edge(text, end) and not self.after_word(text, start):
             return []  # 某某园公益…: a weak suffix needs a clean right edge or a boundary word on its left
         name = text[start:end]
+        if name.startswith(self.person_words):
+            return []  # 志愿者王家园, 歌手刘新村: a person named after a role
         found = [Candidate(start, end, name, info["kind"], weak=self.generic_follower(text, word, end),
                            masked=bool(self.mask.search(name)))]
         if text.startswith(self.separators, start - 1):
@@ -280,9 +284,10 @@ class ChineseRules:
         return pending
 
     def after_word(self, text: str, start: int) -> bool:
-        """True when a boundary word or a list separator (not other punctuation) stands before ``start``."""
+        """True when a boundary word, a list separator or the end of a sentence (not other punctuation)
+        stands before ``start``."""
         return (text.endswith(self.left_strong, 0, start) or text.startswith(self.separators, start - 1)
-                or text[start - 1:start] in self.left_single)
+                or text[start - 1:start] in self.left_single or text.startswith(self.sentence_ends, start - 1))
 
     def valid_name(self, name: str) -> bool:
         """True when ``name`` (before a suffix) may be a community name: its own start is accepted."""
