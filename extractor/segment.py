@@ -283,7 +283,8 @@ def _unmark_lone_first_item(paragraphs: list[Paragraph]) -> None:
 def _mark_sibling_bullets(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
     """Heading lines with the bullet of a bulleted item are items too: ``▪ Sábado 15 de julio – Feria``
     makes ``▪ Agosto (todo el mes) – Mejoras al salón`` (over its own body) one as well. Emoji are one
-    bullet when the line is shaped like the items: ``📅 3月6日｜…`` makes ``📌 每周三下午｜…`` an item."""
+    bullet when the line is shaped like the items (``📅 3月6日｜…`` makes ``📌 每周三下午｜…`` an item), or,
+    when the items have no shape, over a body as long as a long bullet's (``🔁 每月固定服务``)."""
     kinds: dict[str, int] = {}
     chars: set[str] = set()  # the bullets of the items
     shapes: dict[str, set[str]] = {}  # the separators every item of a kind of bullet has (📅 3月6日｜…)
@@ -301,7 +302,8 @@ def _mark_sibling_bullets(text: str, paragraphs: list[Paragraph], rules: Segment
         bullet = rules.bullet_item.match(line) if p.role == "text" else None
         key = _bullet_key(text[p.start])
         if (bullet and key in kinds and _heading_shaped(text, p, rules)
-                and (text[p.start] in chars or shapes[key] & set(line))
+                and (text[p.start] in chars or shapes[key] & set(line)
+                     or (not shapes[key] and body.end - body.start >= rules.bullet_item_min))
                 and not rules.not_news.match(line) and not rules.closing_section.match(line[bullet.end():])
                 and body.role == "text" and not _is_bullet(text, body, rules)):
             p.role, p.marker_end, p.marker_kind = "item", p.start + bullet.end(), kinds[key]
