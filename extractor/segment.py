@@ -119,6 +119,7 @@ class SegmentRules:
         self.upper_item = compile_pattern(data.get("upper_items") or r"(?!)", parts)
         self.news_paragraph = compile_pattern(data.get("news_paragraph") or r"(?!)", parts)
         self.not_news = compile_pattern(data.get("not_news_opening") or r"(?!)", parts)
+        self.news_contact = compile_pattern(data.get("news_contact") or r"(?!)", parts)
         self.news_paragraph_min = int(data.get("news_paragraph_min", 80))
         self.news_release = compile_pattern(data["news_release"], parts) if data.get("news_release") else None
         self.bullet_item = compile_pattern(data.get("bullet_item") or r"(?!)", parts)
@@ -582,9 +583,10 @@ def _mark_unnumbered_item(p: Paragraph, marker_end: int) -> None:
 
 def _is_news_paragraph(text: str, p: Paragraph, rules: SegmentRules) -> bool:
     """A long paragraph that reports figures or dates and does not open with a quotation or an
-    information line (Más información, Inscripciones …)."""
+    information line (Más información, Inscripciones …), nor tells how to get in touch."""
     return (p.end - p.start >= rules.news_paragraph_min and not rules.not_news.match(text, p.start)
-            and bool(rules.news_paragraph.search(text, p.start, p.end)))
+            and bool(rules.news_paragraph.search(text, p.start, p.end))
+            and not rules.news_contact.search(text, p.start, p.end))
 
 
 def _is_heading_line(text: str, paragraphs: list[Paragraph], i: int, rules: SegmentRules) -> bool:
