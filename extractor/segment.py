@@ -30,9 +30,9 @@ from .resources import compile_pattern, load_patterns
 _LABEL_END = re.compile("[:：|]")  # where the first column of a table row ends
 _LABEL_COLON = re.compile("[:：]")  # where the label of a labelled item ends
 _ANNOUNCEMENT_TAIL = 80  # characters at the end of a paragraph that may announce its sessions
-# (a post's headline may end with emoji after its exclamation: 📢 ¡GRACIAS POR PARTICIPAR! 🙌)
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _SEPARATORS = "|｜:：–—【"  # the shape of a heading line: a date then its name (📅 3月6日｜…), a label (✂️【剪纸班】)
+# (a post's headline may end with emoji after its exclamation: 📢 ¡GRACIAS POR PARTICIPAR! 🙌)
 _HEADLINE_EXCLAMATION = re.compile(r"[!！]+([】」』)）]*(?:\s*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F])*)\s*$")
 
 
@@ -195,17 +195,13 @@ def classify(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> Non
 def item_marker(line: str, rules: SegmentRules) -> tuple[int, int]:
     """The kind of item marker ``line`` opens with and where the marker ends, after any leading
     decoration (✂️【剪纸班】…); ``(-1, -1)`` for none."""
-    for rest, offset in ((line, 0), *_undecorated(line, rules)):
+    lead = rules.lead_decoration.match(line)
+    for offset in (0, lead.end()) if lead and lead.end() else (0,):
+        rest = line[offset:]  # (sliced: the markers are anchored with ^)
         for kind, rx in enumerate(rules.item_markers):
             if m := rx.match(rest):
                 return kind, offset + m.end()
     return -1, -1
-
-
-def _undecorated(line: str, rules: SegmentRules) -> list[tuple[str, int]]:
-    """``line`` without its leading decoration, with the decoration's length; none when it has none."""
-    lead = rules.lead_decoration.match(line)
-    return [(line[lead.end():], lead.end())] if lead and lead.end() else []
 
 
 def _demote_inner_sections(text: str, paragraphs: list[Paragraph], rules: SegmentRules) -> None:
@@ -648,9 +644,9 @@ def _has_items(paragraphs: list[Paragraph]) -> bool:
 
 def _first_rows(paragraphs: list[Paragraph], rules: SegmentRules) -> int:
     """Index of the first item when the only items are the rows of a table at the end (0 otherwise)."""
-    first = next(i for i, p in enumerate(paragraphs) if p.role == "item")
+    first = next((i for i, p in enumerate(paragraphs) if p.role == "item"), 0)
     rows = [p for p in paragraphs[first:] if p.role == "item"]
-    return first if all(p.marker_kind == rules.table_row_kind for p in rows) else 0
+    return first if rows and all(p.marker_kind == rules.table_row_kind for p in rows) else 0
 
 
 def _lists_items(section: list[Paragraph], text: str, rules: SegmentRules) -> bool:
