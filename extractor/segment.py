@@ -30,10 +30,11 @@ from .resources import compile_pattern, load_patterns
 _LABEL_END = re.compile("[:：|]")  # where the first column of a table row ends
 _LABEL_COLON = re.compile("[:：]")  # where the label of a labelled item ends
 _ANNOUNCEMENT_TAIL = 80  # characters at the end of a paragraph that may announce its sessions
-_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_EMOJI_CHARS = "\U0001F300-\U0001FAFF\u2600-\u27BF"  # (the ranges of pictographs and symbols)
+_EMOJI = re.compile(f"[{_EMOJI_CHARS}]")
 _SEPARATORS = "|｜:：–—【"  # the shape of a heading line: a date then its name (📅 3月6日｜…), a label (✂️【剪纸班】)
 # (a post's headline may end with emoji after its exclamation: 📢 ¡GRACIAS POR PARTICIPAR! 🙌)
-_HEADLINE_EXCLAMATION = re.compile(r"[!！]+([】」』)）]*(?:\s*[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F])*)\s*$")
+_HEADLINE_EXCLAMATION = re.compile(rf"[!！]+([】」』)）]*(?:\s*[{_EMOJI_CHARS}\uFE0F])*)\s*$")
 
 
 @dataclass
